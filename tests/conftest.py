@@ -1,0 +1,190 @@
+"""Fixtures: a fresh app and database per test, factory fixtures, an auth helper."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event as sa_event
+
+from workshops import create_app
+from workshops.dates import PARIS, utcnow
+from workshops.extensions import db
+from workshops.models import Event, User
+from workshops.organizer import accounts, events
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_app(tmp_path) -> Callable[..., Flask]:
+    """Build an app on its own SQLite file; keyword arguments override the test config."""
+
+    def factory(create_tables: bool = True, **overrides: Any) -> Flask:
+        config = {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+            "WTF_CSRF_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
+            **overrides,
+        }
+        app = create_app(config)
+        if create_tables:
+            with app.app_context():
+                db.create_all()
+        return app
+
+    return factory
+
+
+@pytest.fixture
+def app(make_app) -> Iterator[Flask]:
+    app = make_app()
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def create_user(app: Flask) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def factory(
+        email: str | None = None,
+        name: str | None = None,
+        role: str = "organizer",
+        password: str = PASSWORD,
+        active: bool = True,
+    ) -> User:
+        n = next(counter)
+        user = accounts.create_user(
+            email or f"user{n}@example.org", name or f"Personne {n}", role, password
+        )
+        user.active = active
+        db.session.commit()
+        return user
+
+    return factory
+
+
+def paris(year: int, month: int, day: int, hour: int = 14, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=PARIS)
+
+
+@pytest.fixture
+def create_event(app: Flask, create_user) -> Callable[..., Event]:  # type: ignore[no-untyped-def]
+    """Create an event (published unless `status` says otherwise), starting in `days` days."""
+    owner: list[User] = []
+
+    def factory(
+        title: str = "Atelier SQL",
+        *,
+        status: str = "published",
+        days: float = 7,
+        hours: float = 2,
+        starts_at: datetime | None = None,
+        author: User | None = None,
+        theme_names: list[str] | None = None,
+        reason: str = "Intervenant indisponible.",
+        **fields: Any,
+    ) -> Event:
+        if author is None:
+            if not owner:
+                owner.append(create_user(email="owner@example.org", name="Alice Martin"))
+            author = owner[0]
+        start = starts_at or (utcnow() + timedelta(days=days)).replace(microsecond=0)
+        data = events.EventData(
+            kind=fields.pop("kind", "workshop"),
+            title=title,
+            summary=fields.pop("summary", f"Résumé de {title}"),
+            description=fields.pop("description", ""),
+            starts_at=start,
+            ends_at=fields.pop("ends_at", start + timedelta(hours=hours)),
+            location=fields.pop("location", "Ségur, Paris"),
+            online_url=fields.pop("online_url", None),
+            capacity=fields.pop("capacity", 12),
+            theme_names=theme_names or [],
+            organizer_ids=fields.pop("organizer_ids", []),
+        )
+        assert not fields, f"unknown fields {fields}"
+        event = events.create_event(data, author)
+        if status in ("published", "cancelled"):
+            events.publish_event(event)
+        if status == "cancelled":
+            events.cancel_event(event, reason)
+        db.session.commit()
+        return event
+
+    return factory
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD, **kwargs: Any):  # type: ignore[no-untyped-def]
+        return self.client.post(
+            "/organisation/connexion", data={"email": email, "password": password}, **kwargs
+        )
+
+    def logout(self):  # type: ignore[no-untyped-def]
+        return self.client.post("/organisation/deconnexion")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def organizer(create_user, auth):  # type: ignore[no-untyped-def]
+    """A logged-in organizer."""
+    user = create_user(email="orga@example.org", name="Olivia Organise")
+    auth.login(user.email)
+    return user
+
+
+@pytest.fixture
+def admin(create_user, auth):  # type: ignore[no-untyped-def]
+    """A logged-in admin."""
+    user = create_user(email="admin@example.org", name="Ada Admin", role="admin")
+    auth.login(user.email)
+    return user
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], Any]:
+    """`with count_queries() as queries:` collects the SQL statements run inside the block."""
+
+    @contextmanager
+    def counter() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+            statements.append(statement)
+
+        engine = db.engine
+        sa_event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", record)
+
+    return counter

@@ -1,0 +1,198 @@
+"""Configuration, health probes, error pages, migrations, the init command, assets."""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError, StatementError
+
+from workshops import create_app
+from workshops.dates import utcnow
+from workshops.extensions import db
+from workshops.models import Event, Theme, User
+
+
+def test_app_refuses_to_start_without_a_secret_key(tmp_path):
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path)})
+
+
+def test_environment_overrides_instance_config(monkeypatch):
+    monkeypatch.setenv("WORKSHOPS_SECRET_KEY", "from-env")
+    monkeypatch.setenv("WORKSHOPS_CONTACT_NAME", "Jeanne Data")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.example.org:5432/ateliers")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from-env"
+    assert app.config["CONTACT_NAME"] == "Jeanne Data"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == (
+        "postgresql+psycopg://u:p@db.example.org:5432/ateliers"
+    )
+
+
+def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(app):
+    assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+    assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_healthz_answers_without_the_database(make_app):
+    app = make_app(
+        create_tables=False,
+        SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:9/nowhere?connect_timeout=1",
+    )
+    client = app.test_client()
+    response = client.get("/healthz")
+    assert (response.status_code, response.text) == (200, "ok")
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert "indisponible" in ready.text
+
+
+def test_readyz_checks_the_database(client):
+    response = client.get("/readyz")
+    assert (response.status_code, response.text) == (200, "ok")
+
+
+def test_404_is_a_french_page_in_the_layout(client):
+    response = client.get("/nulle-part")
+    assert response.status_code == 404
+    assert "Page non trouvée" in response.text
+    assert 'class="fr-header"' in response.text
+
+
+def test_500_rolls_back_and_shows_a_french_page(make_app):
+    app = make_app()
+
+    @app.get("/boom")
+    def boom():  # type: ignore[no-untyped-def]
+        db.session.add(Theme(name="Fantôme", slug="fantome"))
+        db.session.flush()
+        raise RuntimeError("boom")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert "Erreur inattendue" in response.text
+    with app.app_context():
+        assert db.session.execute(db.select(Theme)).first() is None
+
+
+def test_naive_datetimes_are_refused_by_the_database_layer(app, create_user):
+    user = create_user()
+    event = Event(
+        kind="workshop",
+        title="t",
+        slug="t",
+        starts_at=datetime(2030, 1, 1, 14),
+        ends_at=datetime(2030, 1, 1, 16),
+        created_by=user,
+    )
+    db.session.add(event)
+    with pytest.raises(StatementError, match="naive datetime"):
+        db.session.flush()
+
+
+def test_database_refuses_an_event_ending_before_it_starts(app):
+    start = utcnow()
+    db.session.add(
+        Event(
+            kind="workshop",
+            title="t",
+            slug="t",
+            starts_at=start,
+            ends_at=start - timedelta(hours=1),
+        )
+    )
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+
+
+def test_datetimes_come_back_aware_in_utc(app, create_event):
+    event = create_event()
+    db.session.expire_all()
+    loaded = db.session.get(Event, event.id)
+    assert loaded.starts_at.utcoffset() == timedelta(0)
+    assert loaded.starts_at == event.starts_at
+
+
+def test_migrations_upgrade_from_empty_and_match_the_models(make_app):
+    app = make_app(create_tables=False)
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        tables = set(inspect(db.engine).get_table_names())
+        assert {
+            "users",
+            "events",
+            "themes",
+            "event_themes",
+            "event_organizers",
+            "pages",
+            "login_failures",
+            "alembic_version",
+        } <= tables
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, db.metadata) == []
+
+
+def test_init_loads_demo_data_once_and_prints_the_login(make_app):
+    app = make_app(create_tables=False)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["init"])
+    assert first.exit_code == 0, first.output
+    assert "Données de démonstration chargées." in first.output
+    assert "http://127.0.0.1:5000" in first.output
+    assert "organisatrice.demo@example.org" in first.output
+    login_file = Path(app.instance_path) / "demo-login.txt"
+    assert oct(login_file.stat().st_mode & 0o777) == "0o600"
+    with app.app_context():
+        count = db.session.execute(db.select(db.func.count(Event.id))).scalar_one()
+        assert count >= 10
+    second = runner.invoke(args=["init"])
+    assert second.exit_code == 0, second.output
+    assert "Données de démonstration chargées." not in second.output
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count(Event.id))).scalar_one() == count
+        assert db.session.execute(db.select(db.func.count(User.id))).scalar_one() == 2
+
+
+def test_demo_login_works(make_app):
+    app = make_app(create_tables=False)
+    app.test_cli_runner().invoke(args=["init"])
+    email, password = (Path(app.instance_path) / "demo-login.txt").read_text().split()
+    response = app.test_client().post(
+        "/organisation/connexion", data={"email": email, "password": password}
+    )
+    assert response.status_code == 302
+
+
+def test_dsfr_assets_are_served_from_node_modules(client):
+    with client.get("/dsfr/dsfr.min.css") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "text/css"
+    with client.get("/dsfr/dsfr.module.min.js") as response:
+        assert response.status_code == 200
+    assert client.get("/dsfr/../package.json").status_code == 404
+    assert client.get("/dsfr/dsfr.min.css.map").status_code == 404
+
+
+def test_every_page_uses_the_dsfr_layout(client, create_event):
+    event = create_event()
+    for url in (
+        "/",
+        "/ateliers",
+        "/ateliers/passes",
+        f"/ateliers/{event.slug}",
+        "/organisation/connexion",
+        "/accessibilite",
+    ):
+        html = client.get(url).text
+        assert '<html lang="fr">' in html, url
+        assert 'class="fr-skiplinks"' in html, url
+        assert "République<br>Française" in html, url
+        assert 'id="contenu"' in html, url
+        assert 'class="fr-footer"' in html, url
+        assert "<script>" not in html, url  # no inline scripts: DSFR JS is loaded as files

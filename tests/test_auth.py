@@ -1,0 +1,226 @@
+from datetime import timedelta
+
+import pytest
+from werkzeug.security import check_password_hash
+
+from workshops.dates import utcnow
+from workshops.extensions import db
+from workshops.models import LoginFailure, User
+from workshops.organizer.auth import LoginError, LoginThrottled, authenticate, is_safe_next
+
+from .conftest import PASSWORD
+
+LIMITS = {"free_failures": 3, "free_failures_per_address": 10, "delay": 30, "max_delay": 600}
+
+
+def test_login_then_dashboard(client, auth, create_user):
+    user = create_user(email="orga@example.org")
+    response = auth.login("  ORGA@example.org ")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/organisation/"
+    assert client.get("/organisation/").status_code == 200
+    assert db.session.get(User, user.id).last_login_at is not None
+
+
+def test_wrong_password_and_unknown_email_get_the_same_message(client, auth, create_user):
+    create_user(email="orga@example.org")
+    wrong = auth.login("orga@example.org", "not the password")
+    unknown = auth.login("nobody@example.org", PASSWORD)
+    for response in (wrong, unknown):
+        assert response.status_code == 401
+        assert "Adresse électronique ou mot de passe incorrect." in response.text
+    assert client.get("/organisation/").status_code == 302
+
+
+def test_empty_login_form_gets_field_messages(auth):
+    response = auth.login("", "")
+    assert response.status_code == 422
+    assert "Saisissez votre adresse électronique." in response.text
+    assert "Saisissez votre mot de passe." in response.text
+
+
+def test_deactivated_accounts_cannot_log_in(auth, create_user):
+    create_user(email="old@example.org", active=False)
+    assert auth.login("old@example.org").status_code == 401
+
+
+def test_passwords_are_stored_as_scrypt_hashes(create_user):
+    user = create_user()
+    assert user.password_hash.startswith("scrypt:")
+    assert PASSWORD not in user.password_hash
+    assert check_password_hash(user.password_hash, PASSWORD)
+
+
+def test_repeated_failures_slow_login_down(make_app, create_user):
+    app = make_app(LOGIN_FREE_FAILURES=3, LOGIN_DELAY_SECONDS=60)
+    client = app.test_client()
+    with app.app_context():
+        from workshops.organizer.accounts import create_user as make_user
+
+        make_user("orga@example.org", "O", "organizer", PASSWORD)
+        db.session.commit()
+    for _ in range(3):
+        assert (
+            client.post(
+                "/organisation/connexion", data={"email": "orga@example.org", "password": "x"}
+            ).status_code
+            == 401
+        )
+    # Even the right password is refused while the account is slowed down.
+    response = client.post(
+        "/organisation/connexion", data={"email": "orga@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    assert "Trop de tentatives de connexion. Réessayez dans 1 minute." in response.text
+
+
+def test_throttle_wait_doubles_and_expires(app, create_user):
+    create_user(email="orga@example.org")
+    now = utcnow()
+    for _ in range(3):
+        with pytest.raises(LoginError):
+            authenticate("orga@example.org", "x", "10.0.0.1", now=now, **LIMITS)
+        db.session.commit()
+    with pytest.raises(LoginThrottled) as throttled:
+        authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=now, **LIMITS)
+    assert throttled.value.wait == 30
+    # A fourth failure, once allowed, doubles the wait.
+    now += timedelta(seconds=31)
+    with pytest.raises(LoginError):
+        authenticate("orga@example.org", "x", "10.0.0.1", now=now, **LIMITS)
+    with pytest.raises(LoginThrottled) as throttled:
+        authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=now, **LIMITS)
+    assert throttled.value.wait == 60
+    later = now + timedelta(seconds=61)
+    user = authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=later, **LIMITS)
+    assert user.email == "orga@example.org"
+    db.session.commit()
+    keys = set(db.session.execute(db.select(LoginFailure.key)).scalars())
+    assert keys == {"ip:10.0.0.1"}  # success clears the account's counter only
+
+
+def test_one_address_spraying_many_accounts_is_slowed_down(app, create_user):
+    now = utcnow()
+    for n in range(10):
+        with pytest.raises(LoginError):
+            authenticate(f"user{n}@example.org", "x", "10.0.0.9", now=now, **LIMITS)
+    with pytest.raises(LoginThrottled):
+        authenticate("other@example.org", "x", "10.0.0.9", now=now, **LIMITS)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example.org/",
+        "//evil.example.org/",
+        "/\\evil.example.org",
+        "\\\\evil.example.org",
+        "javascript:alert(1)",
+        "http:/evil.example.org",
+        "",
+        None,
+    ],
+)
+def test_next_must_be_a_local_path(target):
+    assert not is_safe_next(target)
+
+
+def test_local_next_is_accepted():
+    assert is_safe_next("/organisation/sessions/nouvelle?x=1")
+
+
+def test_login_follows_a_local_next_only(client, auth, create_user):
+    create_user(email="orga@example.org")
+    response = client.post(
+        "/organisation/connexion?next=/organisation/comptes",
+        data={"email": "orga@example.org", "password": PASSWORD},
+    )
+    assert response.headers["Location"] == "/organisation/comptes"
+    auth.logout()
+    response = client.post(
+        "/organisation/connexion?next=https://evil.example.org/",
+        data={"email": "orga@example.org", "password": PASSWORD},
+    )
+    assert response.headers["Location"] == "/organisation/"
+
+
+def test_logout_is_a_post(client, organizer):
+    assert client.get("/organisation/deconnexion").status_code == 405
+    assert client.post("/organisation/deconnexion").status_code == 302
+    assert client.get("/organisation/").status_code == 302
+
+
+def test_forms_without_csrf_token_are_refused(make_app, create_user):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    response = client.post(
+        "/organisation/connexion", data={"email": "a@example.org", "password": "x"}
+    )
+    assert response.status_code == 400
+    assert "Le formulaire a expiré" in response.text
+
+
+def test_forms_with_the_csrf_token_work(make_app):
+    import re
+
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    page = client.get("/organisation/connexion").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/organisation/connexion",
+        data={"email": "a@example.org", "password": "x", "csrf_token": token},
+    )
+    assert response.status_code == 401
+
+
+def test_session_cookie_is_httponly_lax_and_secure_outside_debug(make_app):
+    app = make_app(SESSION_COOKIE_SECURE=None)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    client = app.test_client()
+    with app.app_context():
+        from workshops.organizer.accounts import create_user
+
+        create_user("orga@example.org", "O", "organizer", PASSWORD)
+        db.session.commit()
+    response = client.post(
+        "/organisation/connexion",
+        data={"email": "orga@example.org", "password": PASSWORD},
+        base_url="https://localhost",
+    )
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" in cookie
+
+
+def test_create_user_command_prompts_for_the_password(app, runner):
+    result = runner.invoke(
+        args=["create-user", "--role", "admin", "--email", "Chef@Example.org", "--name", "Cheffe"],
+        input="un mot de passe solide\nun mot de passe solide\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.execute(db.select(User)).scalar_one()
+    assert (user.email, user.role, user.name) == ("chef@example.org", "admin", "Cheffe")
+    assert check_password_hash(user.password_hash, "un mot de passe solide")
+
+
+def test_create_user_command_has_no_password_option(runner):
+    result = runner.invoke(
+        args=["create-user", "--email", "a@example.org", "--name", "A", "--password", "x"]
+    )
+    assert result.exit_code != 0
+    assert db.session.execute(db.select(User)).first() is None
+
+
+def test_create_user_command_refuses_short_passwords_and_bad_emails(runner):
+    short = runner.invoke(
+        args=["create-user", "--email", "a@example.org", "--name", "A"], input="court\ncourt\n"
+    )
+    assert short.exit_code == 1
+    assert "au moins 12 caractères" in short.output
+    bad = runner.invoke(args=["create-user", "--email", "pas-une-adresse", "--name", "A"])
+    assert bad.exit_code == 1
+    assert "Adresse électronique invalide" in bad.output
+    assert db.session.execute(db.select(User)).first() is None

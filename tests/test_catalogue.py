@@ -1,0 +1,213 @@
+import re
+from datetime import timedelta
+from html import unescape
+
+from workshops.dates import utcnow
+from workshops.extensions import db
+
+from .conftest import paris
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r'class="fr-card__title">\s*<a href="[^"]+">([^<]+)</a>', html)
+
+
+def test_upcoming_events_soonest_first_without_drafts_or_past(client, create_event):
+    create_event("Plus tard", days=20)
+    create_event("Bientôt", days=2)
+    create_event("Brouillon", days=3, status="draft")
+    create_event("Déjà passé", days=-3)
+    response = client.get("/ateliers")
+    assert response.status_code == 200
+    assert titles(response.text) == ["Bientôt", "Plus tard"]
+
+
+def test_an_event_in_progress_is_still_upcoming(client, create_event):
+    create_event("En cours", starts_at=utcnow() - timedelta(hours=1), hours=3)
+    assert titles(client.get("/ateliers").text) == ["En cours"]
+
+
+def test_cancelled_events_stay_listed_and_marked(client, create_event):
+    create_event("Annulé", status="cancelled")
+    html = client.get("/ateliers").text
+    assert titles(html) == ["Annulé"]
+    assert "fr-badge--error" in html
+
+
+def test_filter_by_kind_theme_format_and_text(client, create_event):
+    create_event(
+        "SQL en ligne",
+        kind="workshop",
+        theme_names=["SQL"],
+        location=None,
+        online_url="https://visio.example.org/a",
+    )
+    create_event("Café data", kind="community", theme_names=["Communauté"])
+    create_event(
+        "Python hybride",
+        theme_names=["Python"],
+        online_url="https://visio.example.org/b",
+        description="Avec **pandas**",
+    )
+    assert titles(client.get("/ateliers?type=communaute").text) == ["Café data"]
+    assert titles(client.get("/ateliers?theme=sql").text) == ["SQL en ligne"]
+    assert titles(client.get("/ateliers?format=en-ligne").text) == [
+        "SQL en ligne",
+        "Python hybride",
+    ]
+    assert titles(client.get("/ateliers?format=sur-place").text) == ["Café data", "Python hybride"]
+    assert titles(client.get("/ateliers?q=PANDAS").text) == ["Python hybride"]
+    assert titles(client.get("/ateliers?type=atelier&q=sql").text) == ["SQL en ligne"]
+
+
+def test_text_search_treats_wildcards_literally(client, create_event):
+    create_event("Atelier SQL")
+    response = client.get("/ateliers?q=%25")
+    assert response.status_code == 200
+    assert titles(response.text) == []
+    assert "Aucune session à venir ne correspond à ces filtres" in response.text
+
+
+def test_invalid_filter_is_reported_and_ignored(client, create_event):
+    create_event("Atelier SQL")
+    response = client.get("/ateliers?type=inconnu")
+    assert response.status_code == 400
+    assert "Un filtre n'est pas valide" in unescape(response.text)
+    assert titles(response.text) == ["Atelier SQL"]
+
+
+def test_empty_catalogue_helps_the_visitor(client):
+    response = client.get("/ateliers")
+    assert response.status_code == 200
+    assert "Aucune session n'est programmée pour le moment" in unescape(response.text)
+    assert 'href="/ateliers/passes"' in response.text
+
+
+def test_pagination_keeps_filters_and_refuses_pages_past_the_end(make_app):
+    app = make_app(CATALOGUE_PER_PAGE=2)
+    client = app.test_client()
+    with app.app_context():
+        from workshops.organizer import accounts, events
+
+        author = accounts.create_user("a@example.org", "A", "organizer", "x" * 12)
+        for n in range(5):
+            event = events.create_event(
+                events.EventData(
+                    kind="workshop",
+                    title=f"Atelier {n}",
+                    summary="s",
+                    description="",
+                    starts_at=utcnow() + timedelta(days=n + 1),
+                    ends_at=utcnow() + timedelta(days=n + 1, hours=1),
+                    location="Paris",
+                    theme_names=["SQL"],
+                ),
+                author,
+            )
+            events.publish_event(event)
+        db.session.commit()
+    first = client.get("/ateliers?theme=sql")
+    assert titles(first.text) == ["Atelier 0", "Atelier 1"]
+    assert "/ateliers?theme=sql&amp;page=2" in first.text
+    assert titles(client.get("/ateliers?theme=sql&page=3").text) == ["Atelier 4"]
+    assert client.get("/ateliers?page=4").status_code == 404
+    assert client.get("/ateliers?page=0").status_code == 404
+
+
+def test_past_events_most_recent_first(client, create_event):
+    create_event("Il y a longtemps", days=-30)
+    create_event("Récemment", days=-2)
+    create_event("À venir", days=2)
+    response = client.get("/ateliers/passes")
+    assert response.status_code == 200
+    assert titles(response.text) == ["Récemment", "Il y a longtemps"]
+
+
+def test_detail_page_shows_everything_in_french(client, create_event, create_user):
+    host = create_user(name="Karim Benali")
+    event = create_event(
+        "Explorer ses données",
+        starts_at=paris(2031, 12, 4, 14),
+        hours=2.5,
+        capacity=15,
+        theme_names=["SQL", "Exploration"],
+        online_url="https://visio.example.org/sql",
+        description="## Programme\n\n- Requêtes\n\n<script>alert(1)</script>",
+        organizer_ids=[host.id],
+    )
+    response = client.get(f"/ateliers/{event.slug}")
+    assert response.status_code == 200
+    html = response.text
+    assert "Jeudi 4 décembre 2031, de 14 h à 16 h 30" in html
+    assert "2 h 30" in html
+    assert "15 places" in html
+    assert "Hybride" in html
+    assert "Ségur, Paris" in html
+    assert 'href="https://visio.example.org/sql"' in html
+    assert "Karim Benali" in html
+    assert ">SQL<" in html and ">Exploration<" in html
+    assert "<h2>Programme</h2>" in html
+    assert "<script>alert" not in html
+
+
+def test_unlimited_capacity_is_said_plainly(client, create_event):
+    event = create_event(capacity=None)
+    assert "Sans limite de places" in client.get(f"/ateliers/{event.slug}").text
+
+
+def test_cancelled_event_page_shows_the_reason(client, create_event):
+    event = create_event(status="cancelled", reason="Grève des transports.")
+    html = client.get(f"/ateliers/{event.slug}").text
+    assert "Cette session est annulée" in html
+    assert "Grève des transports." in html
+
+
+def test_past_event_page_has_a_banner(client, create_event):
+    event = create_event(days=-3)
+    assert "Cette session est passée" in client.get(f"/ateliers/{event.slug}").text
+
+
+def test_drafts_answer_404_to_the_public(client, create_event):
+    event = create_event(status="draft")
+    response = client.get(f"/ateliers/{event.slug}")
+    assert response.status_code == 404
+    assert "Page non trouvée" in response.text
+
+
+def test_organizers_see_drafts_with_a_banner(client, create_event, organizer):
+    event = create_event(status="draft")
+    response = client.get(f"/ateliers/{event.slug}")
+    assert response.status_code == 200
+    assert "Brouillon" in response.text
+
+
+def test_unknown_slug_is_404(client):
+    assert client.get("/ateliers/n-existe-pas").status_code == 404
+
+
+def test_catalogue_query_count_does_not_grow_with_events(client, create_event, count_queries):
+    def load() -> int:
+        with count_queries() as queries:
+            assert client.get("/ateliers").status_code == 200
+        return len(queries)
+
+    create_event("Un", theme_names=["SQL", "Python"])
+    few = load()
+    for n in range(8):
+        create_event(f"Atelier {n}", theme_names=[f"Thème {n}", "SQL", "MLOps"])
+    assert load() == few
+
+
+def test_past_and_landing_query_counts_do_not_grow(client, create_event, count_queries):
+    def load(url: str) -> int:
+        with count_queries() as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    create_event("Passé", days=-2, theme_names=["SQL"])
+    create_event("Futur", days=2, theme_names=["SQL"])
+    before = (load("/ateliers/passes"), load("/"))
+    for n in range(6):
+        create_event(f"Passé {n}", days=-3 - n, theme_names=[f"T{n}", "SQL"])
+        create_event(f"Futur {n}", days=3 + n, theme_names=[f"T{n}", "Python"])
+    assert (load("/ateliers/passes"), load("/")) == before

@@ -1,0 +1,113 @@
+import re
+from html import unescape
+
+from workshops.extensions import db
+from workshops.models import Page
+
+
+def test_landing_page_presents_the_offer_from_the_seed(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = unescape(response.text)
+    for heading in (
+        "Quésaco ?",
+        "Deux approches complémentaires",
+        "Offre de service",
+        "Quelles startups d'État sont concernées ?",
+        "Le format",
+        "Qui propose de l'aide ?",
+        "Comment demander de l'aide ?",
+    ):
+        assert heading in html, heading
+    assert "<h1>Aide transverse Data Science</h1>" in html
+    assert html.count("<h1") == 1
+    # The seed's unreachable images are expressed in text, never as broken images.
+    assert "<img" not in html
+    assert 'class="fr-summary"' in html
+
+
+def test_contact_details_come_from_settings(make_app):
+    app = make_app(
+        CONTACT_NAME="Jeanne Data",
+        CONTACT_EMAIL="jeanne@beta.gouv.fr",
+        CONTACT_MATTERMOST_URL="https://chat.example.org/data",
+    )
+    html = app.test_client().get("/").text
+    assert "Jeanne Data" in html
+    assert 'href="mailto:jeanne@beta.gouv.fr"' in html
+    assert 'href="https://chat.example.org/data"' in html
+
+
+def test_landing_shows_the_next_three_published_sessions(client, create_event):
+    create_event("Quatrième", days=4)
+    create_event("Première", days=1)
+    create_event("Troisième", days=3)
+    create_event("Deuxième", days=2)
+    create_event("Brouillon", days=1, status="draft")
+    create_event("Annulée", days=1, status="cancelled")
+    create_event("Passée", days=-1)
+    html = client.get("/").text
+    cards = re.findall(r'class="fr-card__title">\s*<a href="[^"]+">([^<]+)</a>', html)
+    assert cards == ["Première", "Deuxième", "Troisième"]
+    assert 'href="/ateliers"' in html
+
+
+def test_landing_without_sessions_says_so(client):
+    assert "Aucune session n'est programmée pour le moment" in unescape(client.get("/").text)
+
+
+def test_reading_the_landing_page_writes_nothing(client):
+    client.get("/")
+    assert db.session.execute(db.select(Page)).first() is None
+
+
+def test_admin_previews_without_saving_then_saves(client, admin):
+    form = {"title": "Data Science à beta", "lead": "Chapô", "body": "## Nouveau\n\nTexte **fort**"}
+    preview = client.post("/organisation/page-offre", data={**form, "preview": "Prévisualiser"})
+    assert preview.status_code == 200
+    assert "Aperçu : cette version n'est pas encore enregistrée." in unescape(preview.text)
+    assert "<strong>fort</strong>" in preview.text
+    assert "Data Science à beta" not in client.get("/").text
+
+    saved = client.post("/organisation/page-offre", data={**form, "save": "Enregistrer"})
+    assert saved.status_code == 302
+    html = client.get("/").text
+    assert "<h1>Data Science à beta</h1>" in html
+    assert '<h2 id="nouveau">Nouveau</h2>' in html
+    assert 'href="#nouveau"' in html
+    page = db.session.execute(db.select(Page)).scalar_one()
+    assert page.updated_by.email == "admin@example.org"
+
+
+def test_offer_content_is_sanitized(client, admin):
+    client.post(
+        "/organisation/page-offre",
+        data={
+            "title": "T",
+            "lead": "",
+            "body": "[x](javascript:alert(1))\n\n<script>x</script>",
+            "save": "Enregistrer",
+        },
+    )
+    html = client.get("/").text
+    assert 'href="javascript' not in html
+    assert "<script>x" not in html
+
+
+def test_empty_offer_body_is_refused_with_a_message(client, admin):
+    response = client.post(
+        "/organisation/page-offre", data={"title": "T", "lead": "", "body": "  ", "save": "1"}
+    )
+    assert response.status_code == 422
+    assert "Le contenu de la page ne peut pas être vide." in response.text
+    assert db.session.execute(db.select(Page)).first() is None
+
+
+def test_only_admins_edit_the_offer_page(client, organizer):
+    assert client.get("/organisation/page-offre").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_login(client):
+    response = client.get("/organisation/page-offre")
+    assert response.status_code == 302
+    assert "/organisation/connexion?next=" in response.headers["Location"]

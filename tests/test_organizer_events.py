@@ -1,0 +1,279 @@
+from datetime import UTC, datetime
+from html import unescape
+
+import pytest
+
+from workshops.extensions import db
+from workshops.models import Event
+from workshops.organizer import events
+
+
+def form_data(**overrides):
+    data = {
+        "kind": "workshop",
+        "title": "Atelier SQL",
+        "summary": "Écrire ses premières requêtes.",
+        "description": "## Programme",
+        "starts_at": "2031-12-04T14:00",
+        "ends_at": "2031-12-04T16:00",
+        "location": "Ségur, Paris",
+        "online_url": "",
+        "capacity": "12",
+        "registration_closes_at": "",
+        "themes": "SQL, Exploration de données, sql",
+    }
+    data.update(overrides)
+    return data
+
+
+def only_event() -> Event:
+    return db.session.execute(db.select(Event)).scalar_one()
+
+
+def test_organizer_creates_a_draft_with_paris_times(client, organizer):
+    response = client.post("/organisation/sessions/nouvelle", data=form_data())
+    assert response.status_code == 302
+    event = only_event()
+    assert event.status == "draft"
+    assert event.slug == "atelier-sql"
+    # 14:00 in Paris in December is 13:00 UTC.
+    assert event.starts_at == datetime(2031, 12, 4, 13, tzinfo=UTC)
+    assert [t.name for t in event.themes] == ["Exploration de données", "SQL"]
+    assert [u.email for u in event.organizers] == ["orga@example.org"]
+    assert client.get("/ateliers/atelier-sql").status_code == 200  # organizers see drafts
+    client.post("/organisation/deconnexion")
+    assert client.get("/ateliers/atelier-sql").status_code == 404
+
+
+def test_the_edit_form_shows_paris_times_back(client, organizer):
+    client.post("/organisation/sessions/nouvelle", data=form_data())
+    html = client.get(f"/organisation/sessions/{only_event().id}/modifier").text
+    assert 'value="2031-12-04T14:00"' in html
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"ends_at": "2031-12-04T13:00"}, "ends_at", "La fin doit être postérieure au début."),
+        ({"ends_at": "2031-12-04T14:00"}, "ends_at", "La fin doit être postérieure au début."),
+        ({"starts_at": "demain"}, "starts_at", "Saisissez une date et une heure valides"),
+        ({"starts_at": "2031-02-30T14:00"}, "starts_at", "Saisissez une date et une heure valides"),
+        (
+            {"starts_at": "2032-03-28T02:30", "ends_at": "2032-03-28T04:00"},
+            "starts_at",
+            "Cette heure n'existe pas en France",
+        ),
+        ({"starts_at": ""}, "starts_at", "Indiquez la date et l'heure de début."),
+        ({"capacity": "0"}, "capacity", "Indiquez un nombre de places d'au moins 1."),
+        ({"capacity": "-4"}, "capacity", "Indiquez un nombre de places d'au moins 1."),
+        ({"capacity": "douze"}, "capacity", "entier"),
+        (
+            {"location": "", "online_url": ""},
+            "location",
+            "Indiquez un lieu, un lien de visioconférence, ou les deux.",
+        ),
+        (
+            {"online_url": "javascript:alert(1)"},
+            "online_url",
+            "Le lien doit commencer par https://",
+        ),
+        ({"title": "   "}, "title", "Indiquez le titre de la session."),
+        ({"title": "x" * 201}, "title", "Le titre ne doit pas dépasser 200 caractères."),
+        ({"kind": "conference"}, "kind", "choix valide"),
+        (
+            {"registration_closes_at": "2031-12-05T10:00"},
+            "registration_closes_at",
+            "La clôture des inscriptions doit précéder la fin de la session.",
+        ),
+    ],
+)
+def test_bad_event_input_gets_a_french_message_and_nothing_is_saved(
+    client, organizer, overrides, field, message
+):
+    response = client.post("/organisation/sessions/nouvelle", data=form_data(**overrides))
+    assert response.status_code == 422
+    assert message in unescape(response.text)
+    assert f'href="#{field}"' in response.text  # the error summary links to the field
+    assert "<title>Erreur - " in response.text
+    assert db.session.execute(db.select(Event)).first() is None
+
+
+def test_unlimited_capacity_and_online_only(client, organizer):
+    client.post(
+        "/organisation/sessions/nouvelle",
+        data=form_data(capacity="", location="", online_url="https://visio.example.org/x"),
+    )
+    event = only_event()
+    assert event.capacity is None
+    assert event.location is None
+    assert event.format_label == "En ligne"
+
+
+def test_publish_makes_the_event_public_and_bumps_sequence(client, organizer, create_event):
+    event = create_event(status="draft")
+    before = (event.sequence, event.updated_at)
+    response = client.post(f"/organisation/sessions/{event.id}/publier")
+    assert response.status_code == 302
+    db.session.refresh(event)
+    assert event.status == "published"
+    assert event.first_published_at is not None
+    assert event.sequence == before[0] + 1
+    assert event.updated_at > before[1]
+    client.post("/organisation/deconnexion")
+    assert client.get(f"/ateliers/{event.slug}").status_code == 200
+    assert event.title in client.get("/ateliers").text
+
+
+def test_calendar_visible_edits_bump_sequence_others_do_not(app, create_event, create_user):
+    event = create_event(capacity=10)
+    seq = event.sequence
+    data = events.EventData.from_event(event)
+    data.capacity = 20
+    assert events.update_event(event, data) is True
+    assert event.sequence == seq
+    data.location = "Autre salle"
+    events.update_event(event, data)
+    assert event.sequence == seq + 1
+    assert events.update_event(event, data) is False
+    assert event.sequence == seq + 1
+
+
+def test_slug_follows_the_title_while_draft_and_freezes_once_published(client, organizer):
+    client.post("/organisation/sessions/nouvelle", data=form_data())
+    event = only_event()
+    client.post(f"/organisation/sessions/{event.id}/modifier", data=form_data(title="SQL avancé"))
+    db.session.refresh(event)
+    assert event.slug == "sql-avance"
+    client.post(f"/organisation/sessions/{event.id}/publier")
+    client.post(f"/organisation/sessions/{event.id}/modifier", data=form_data(title="SQL expert"))
+    db.session.refresh(event)
+    assert event.title == "SQL expert"
+    assert event.slug == "sql-avance"
+    # Even back in draft, a once-published event keeps its address.
+    client.post(f"/organisation/sessions/{event.id}/depublier")
+    client.post(f"/organisation/sessions/{event.id}/modifier", data=form_data(title="Autre"))
+    db.session.refresh(event)
+    assert (event.status, event.slug) == ("draft", "sql-avance")
+
+
+def test_slugs_are_unique(client, organizer, create_event):
+    create_event("Atelier SQL")
+    client.post("/organisation/sessions/nouvelle", data=form_data(title="Atelier SQL"))
+    client.post("/organisation/sessions/nouvelle", data=form_data(title="Atelier SQL"))
+    slugs = sorted(db.session.execute(db.select(Event.slug)).scalars())
+    assert slugs == ["atelier-sql", "atelier-sql-2", "atelier-sql-3"]
+
+
+def test_cancel_needs_a_reason_and_is_shown_publicly(client, organizer, create_event):
+    event = create_event()
+    empty = client.post(f"/organisation/sessions/{event.id}/annuler", data={"reason": " "})
+    assert empty.status_code == 422
+    assert "Indiquez le motif de l'annulation." in unescape(empty.text)
+    db.session.refresh(event)
+    assert event.status == "published"
+    seq = event.sequence
+    client.post(
+        f"/organisation/sessions/{event.id}/annuler", data={"reason": "Salle indisponible."}
+    )
+    db.session.refresh(event)
+    assert (event.status, event.cancellation_reason) == ("cancelled", "Salle indisponible.")
+    assert event.sequence == seq + 1
+    html = client.get(f"/ateliers/{event.slug}").text
+    assert "Salle indisponible." in html
+
+
+def test_cancelled_events_cannot_be_edited_or_republished(client, organizer, create_event):
+    event = create_event(status="cancelled")
+    response = client.post(
+        f"/organisation/sessions/{event.id}/modifier",
+        data=form_data(title="Changé"),
+        follow_redirects=True,
+    )
+    assert "Une session annulée ne peut plus être modifiée" in response.text
+    response = client.post(f"/organisation/sessions/{event.id}/publier", follow_redirects=True)
+    assert "Seul un brouillon peut être publié." in response.text
+    db.session.refresh(event)
+    assert (event.status, event.title) == ("cancelled", "Atelier SQL")
+
+
+def test_drafts_cannot_be_cancelled(client, organizer, create_event):
+    event = create_event(status="draft")
+    response = client.post(
+        f"/organisation/sessions/{event.id}/annuler", data={"reason": "x"}, follow_redirects=True
+    )
+    assert "Seule une session publiée peut être annulée" in response.text
+    db.session.refresh(event)
+    assert event.status == "draft"
+
+
+def test_duplicate_creates_a_new_draft(client, organizer, create_event):
+    event = create_event("Café data", theme_names=["Communauté"], status="cancelled")
+    response = client.post(f"/organisation/sessions/{event.id}/dupliquer")
+    copy = db.session.execute(db.select(Event).where(Event.id != event.id)).scalar_one()
+    assert response.headers["Location"] == f"/organisation/sessions/{copy.id}/modifier"
+    assert (copy.status, copy.title, copy.slug) == ("draft", "Café data", "cafe-data-2")
+    assert [t.name for t in copy.themes] == ["Communauté"]
+    assert copy.uid != event.uid
+    assert copy.sequence == 0
+
+
+def test_only_never_published_drafts_can_be_deleted(client, organizer, create_event):
+    draft = create_event("Brouillon", status="draft")
+    published = create_event("Publié")
+    assert client.post(f"/organisation/sessions/{draft.id}/supprimer").status_code == 302
+    response = client.post(
+        f"/organisation/sessions/{published.id}/supprimer", follow_redirects=True
+    )
+    assert "Seuls les brouillons jamais publiés peuvent être supprimés." in response.text
+    remaining = list(db.session.execute(db.select(Event.title)).scalars())
+    assert remaining == ["Publié"]
+
+
+def test_dashboard_lists_events_by_view(client, organizer, create_event):
+    create_event("Brouillon", status="draft")
+    create_event("Publié")
+    create_event("Annulé", status="cancelled")
+    create_event("Ancien", days=-10)
+    upcoming = client.get("/organisation/").text
+    assert all(t in upcoming for t in ("Brouillon", "Publié", "Annulé"))
+    assert "Ancien" not in upcoming
+    assert "Ancien" in client.get("/organisation/?vue=passees").text
+    drafts = client.get("/organisation/?vue=brouillons").text
+    assert "Brouillon" in drafts and "Publié" not in drafts
+    assert client.get("/organisation/?vue=inconnue").status_code == 404
+
+
+def test_dashboard_query_count_does_not_grow(client, organizer, create_event, count_queries):
+    def load() -> int:
+        with count_queries() as queries:
+            assert client.get("/organisation/?vue=toutes").status_code == 200
+        return len(queries)
+
+    create_event("Un", theme_names=["A"])
+    before = load()
+    for n in range(6):
+        create_event(f"E{n}", theme_names=[f"T{n}", "A"])
+    assert load() == before
+
+
+def test_back_office_needs_login(client, create_event):
+    event = create_event()
+    for url in (
+        "/organisation/",
+        "/organisation/sessions/nouvelle",
+        f"/organisation/sessions/{event.id}/modifier",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/organisation/connexion")
+    assert client.post(f"/organisation/sessions/{event.id}/publier").status_code == 302
+
+
+def test_unknown_event_is_404_in_back_office(client, organizer):
+    assert client.get("/organisation/sessions/999/modifier").status_code == 404
+    assert client.post("/organisation/sessions/999/publier").status_code == 404
+
+
+def test_state_changes_refuse_get(client, organizer, create_event):
+    event = create_event(status="draft")
+    assert client.get(f"/organisation/sessions/{event.id}/publier").status_code == 405

@@ -1,0 +1,1 @@
+"""Public listing of sessions, filters, detail pages and the archive of past sessions."""

@@ -1,0 +1,62 @@
+"""The catalogue's filter form: plain GET parameters, so a filtered page can be bookmarked."""
+
+from __future__ import annotations
+
+from wtforms import SearchField, SelectField
+from wtforms.validators import Length, Optional
+
+from ..forms import Form, choices
+from ..models import Theme
+from .queries import FORMAT_PARAMS, KIND_PARAMS, CatalogueFilters
+
+
+class FilterForm(Form):
+    class Meta:
+        csrf = False  # read-only GET form
+
+    type = SelectField(
+        "Type",
+        choices=choices(
+            [
+                ("", "Tous les types"),
+                ("atelier", "Ateliers collectifs"),
+                ("communaute", "Sessions communauté"),
+            ]
+        ),
+        default="",
+    )
+    theme = SelectField("Thématique", default="")
+    format = SelectField(
+        "Format",
+        choices=choices(
+            [("", "Tous les formats"), ("en-ligne", "En ligne"), ("sur-place", "Sur place")]
+        ),
+        default="",
+    )
+    q = SearchField(
+        "Rechercher",
+        validators=[
+            Optional(),
+            Length(max=100, message="La recherche est limitée à 100 caractères."),
+        ],
+    )
+
+    def set_themes(self, themes: list[Theme]) -> None:
+        self.theme.choices = choices(
+            [("", "Toutes les thématiques"), *((t.slug, t.name) for t in themes)]
+        )
+
+    def to_filters(self) -> CatalogueFilters:
+        """The valid filters; a field in error is ignored (the page says so)."""
+        errors = self.errors
+
+        def value(name: str) -> str | None:
+            data = getattr(self, name).data
+            return data if data and name not in errors else None
+
+        return CatalogueFilters(
+            kind=KIND_PARAMS.get(value("type") or ""),
+            theme=value("theme"),
+            format=FORMAT_PARAMS.get(value("format") or ""),
+            text=(value("q") or "").strip() or None,
+        )

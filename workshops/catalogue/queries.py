@@ -1,0 +1,122 @@
+"""What the public may see, and how the catalogue filters it.
+
+Each function returns a statement or a few rows with their themes eagerly loaded, so a page's
+query count does not grow with the number of events it shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, or_
+from sqlalchemy.orm import selectinload
+
+from ..dates import utcnow
+from ..extensions import db
+from ..models import Event, Theme, User, event_themes
+
+PUBLIC_STATUSES = ("published", "cancelled")
+
+#: URL values of the filters (French, bookmarkable) -> internal values.
+KIND_PARAMS = {"atelier": "workshop", "communaute": "community"}
+FORMAT_PARAMS = {"en-ligne": "online", "sur-place": "in_person"}
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    """Parsed, valid filters; None means "no filter on this"."""
+
+    kind: str | None = None
+    theme: str | None = None
+    format: str | None = None
+    text: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return any((self.kind, self.theme, self.format, self.text))
+
+
+def _public() -> Select[tuple[Event]]:
+    return (
+        db.select(Event)
+        .where(Event.status.in_(PUBLIC_STATUSES))
+        .options(selectinload(Event.themes))
+    )
+
+
+def upcoming_events(filters: CatalogueFilters, now: datetime | None = None) -> Select[tuple[Event]]:
+    """Published (and cancelled, marked) events not yet over, soonest first."""
+    now = now or utcnow()
+    query = _public().where(Event.ends_at > now)
+    if filters.kind:
+        query = query.where(Event.kind == filters.kind)
+    if filters.theme:
+        query = query.where(
+            Event.id.in_(
+                db.select(event_themes.c.event_id)
+                .join(Theme, Theme.id == event_themes.c.theme_id)
+                .where(Theme.slug == filters.theme)
+            )
+        )
+    if filters.format == "online":
+        query = query.where(Event.online_url.is_not(None), Event.online_url != "")
+    elif filters.format == "in_person":
+        query = query.where(Event.location.is_not(None), Event.location != "")
+    if filters.text:
+        query = query.where(
+            or_(
+                Event.title.icontains(filters.text, autoescape=True),
+                Event.summary.icontains(filters.text, autoescape=True),
+                Event.description.icontains(filters.text, autoescape=True),
+            )
+        )
+    return query.order_by(Event.starts_at, Event.id)
+
+
+def past_events(now: datetime | None = None) -> Select[tuple[Event]]:
+    """Events already over, most recent first."""
+    now = now or utcnow()
+    return _public().where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id.desc())
+
+
+def next_events(limit: int = 3, now: datetime | None = None) -> list[Event]:
+    """The next published sessions for the landing page (cancelled ones are not advertised)."""
+    now = now or utcnow()
+    query = (
+        _public()
+        .where(Event.status == "published", Event.ends_at > now)
+        .order_by(Event.starts_at, Event.id)
+        .limit(limit)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def themes_in_use() -> list[Theme]:
+    """Themes of at least one public event, for the filter's options."""
+    query = (
+        db.select(Theme)
+        .where(
+            Theme.id.in_(
+                db.select(event_themes.c.theme_id)
+                .join(Event, Event.id == event_themes.c.event_id)
+                .where(Event.status.in_(PUBLIC_STATUSES))
+            )
+        )
+        .order_by(Theme.name)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def event_for_viewer(slug: str, viewer: User | None) -> Event | None:
+    """The event a visitor may see at this slug: drafts only for organizers."""
+    event = db.session.execute(
+        db.select(Event)
+        .where(Event.slug == slug)
+        .options(selectinload(Event.themes), selectinload(Event.organizers))
+    ).scalar_one_or_none()
+    if event is None:
+        return None
+    if event.status == "draft" and viewer is None:
+        return None
+    return event

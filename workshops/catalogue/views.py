@@ -1,0 +1,66 @@
+"""Public catalogue pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import current_user
+
+from ..extensions import db
+from ..text import render_markdown
+from .forms import FilterForm
+from .queries import event_for_viewer, past_events, themes_in_use, upcoming_events
+
+bp = Blueprint("catalogue", __name__, url_prefix="/ateliers")
+
+
+def _page_number() -> int:
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    return page
+
+
+@bp.get("")
+def index() -> tuple[str, int]:
+    """Upcoming sessions with filters; an invalid filter is reported and ignored (400)."""
+    form = FilterForm(request.args, meta={"csrf": False})
+    form.set_themes(themes_in_use())
+    valid = form.validate() if request.args else True
+    filters = form.to_filters()
+    pagination = db.paginate(
+        upcoming_events(filters),
+        page=_page_number(),
+        per_page=current_app.config["CATALOGUE_PER_PAGE"],
+        error_out=False,
+        count=True,
+    )
+    if pagination.page > 1 and not pagination.items:
+        abort(404)
+    return render_template(
+        "catalogue/index.html", form=form, filters=filters, pagination=pagination
+    ), (200 if valid else 400)
+
+
+@bp.get("/passes")
+def past() -> str:
+    """The archive of past sessions, most recent first."""
+    pagination = db.paginate(
+        past_events(),
+        page=_page_number(),
+        per_page=current_app.config["CATALOGUE_PER_PAGE"],
+        error_out=False,
+    )
+    if pagination.page > 1 and not pagination.items:
+        abort(404)
+    return render_template("catalogue/past.html", pagination=pagination)
+
+
+@bp.get("/<slug>")
+def detail(slug: str) -> str:
+    """One session. Drafts answer 404 except to organizers, who see a banner."""
+    viewer = current_user if current_user.is_authenticated else None
+    event = event_for_viewer(slug, viewer)
+    if event is None:
+        abort(404)
+    description, _ = render_markdown(event.description)
+    return render_template("catalogue/detail.html", event=event, description=description)

@@ -1,0 +1,58 @@
+"""French error pages in the site layout."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+MESSAGES = {
+    400: ("Requête invalide", "La requête envoyée n'a pas pu être comprise."),
+    403: ("Accès refusé", "Vous n'avez pas les droits nécessaires pour accéder à cette page."),
+    404: (
+        "Page non trouvée",
+        "La page que vous cherchez est introuvable. Excusez-nous pour la gêne occasionnée.",
+    ),
+    405: ("Méthode non autorisée", "Cette adresse ne peut pas être utilisée de cette façon."),
+    413: ("Envoi trop volumineux", "Les données envoyées dépassent la taille autorisée."),
+    429: ("Trop de tentatives", "Vous avez fait trop de tentatives. Patientez puis réessayez."),
+    500: (
+        "Erreur inattendue",
+        "Désolé, le service rencontre un problème. Nous y travaillons pour le résoudre "
+        "le plus rapidement possible. Réessayez dans quelques instants.",
+    ),
+    503: ("Service indisponible", "Le service est momentanément indisponible."),
+}
+
+
+def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
+    title, message = MESSAGES.get(code, (f"Erreur {code}", "Une erreur est survenue."))
+    return render_template(
+        "errors/error.html", code=code, title=title, message=detail or message
+    ), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return render_error(
+            400,
+            "Le formulaire a expiré ou ne provient pas de ce site. "
+            "Rechargez la page et envoyez-le à nouveau.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        if code >= 500:
+            db.session.rollback()
+        # Werkzeug's descriptions are English: show ours.
+        return render_error(code)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> tuple[str, int]:
+        db.session.rollback()
+        app.logger.exception("unhandled error", exc_info=error)
+        return render_error(InternalServerError.code)

@@ -1,0 +1,63 @@
+"""Shared form base: WTForms' built-in messages in French, and Paris date-time fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, SelectChoice
+
+from .dates import NonexistentLocalTime, paris_to_utc, to_paris
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
+
+
+class Form(FlaskForm):
+    class Meta:
+        locales = ("fr_FR", "fr")
+
+
+class ParisDateTimeField(DateTimeLocalField):
+    """A date and time typed in Europe/Paris; `data` is an aware UTC datetime.
+
+    A time skipped by the spring clock change is refused with a message rather than
+    moved by an hour behind the organizer's back.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("format", DATETIME_FORMAT)
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        raw = valuelist[0].strip()
+        try:
+            local = datetime.strptime(raw, DATETIME_FORMAT)  # noqa: DTZ007 - Paris wall time
+        except ValueError:
+            self.data = None
+            raise ValueError(
+                "Saisissez une date et une heure valides, par exemple 03/12/2026 14:00."
+            ) from None
+        try:
+            self.data = paris_to_utc(local)
+        except NonexistentLocalTime:
+            self.data = None
+            raise ValueError(
+                "Cette heure n'existe pas en France : ce jour-là, les horloges passent "
+                "de 2 h à 3 h. Choisissez une autre heure."
+            ) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if self.data is None:
+            return ""
+        return to_paris(self.data).strftime(DATETIME_FORMAT)

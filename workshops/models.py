@@ -1,0 +1,234 @@
+"""All tables. See ../shared/DESIGN.md for the domain model.
+
+The main entity is `Event`, never "Session": Flask and SQLAlchemy both own that word.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .dates import utcnow
+from .extensions import db
+
+EVENT_KINDS = ("workshop", "community")
+EVENT_STATUSES = ("draft", "published", "cancelled")
+USER_ROLES = ("admin", "organizer")
+
+KIND_LABELS = {"workshop": "Atelier collectif", "community": "Session communauté"}
+STATUS_LABELS = {"draft": "Brouillon", "published": "Publié", "cancelled": "Annulé"}
+ROLE_LABELS = {
+    "admin": "Administrateur ou administratrice",
+    "organizer": "Organisateur ou organisatrice",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware datetime stored in UTC.
+
+    PostgreSQL keeps the offset (timestamptz); SQLite has no time zone type, so values are
+    stored as naive UTC and given their UTC tzinfo back on load. Naive values are refused
+    on the way in: a naive datetime is a bug waiting for a daylight-saving change.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+event_themes = Table(
+    "event_themes",
+    db.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+event_organizers = Table(
+    "event_organizers",
+    db.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    """An organizer or admin account. Participants are not users: they have no password."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(f"role IN {USER_ROLES!r}", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Normalized (lowercase, validated) email; the login.
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: Werkzeug scrypt hash.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="organizer")
+    #: Deactivated accounts cannot log in; their past events keep their name.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+
+class Theme(db.Model):
+    """A theme ("thématique") events are tagged with, used by the catalogue filter."""
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+
+
+class Event(db.Model):
+    """One collective workshop or community session."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
+        CheckConstraint(f"kind IN {EVENT_KINDS!r}", name="kind"),
+        CheckConstraint(f"status IN {EVENT_STATUSES!r}", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: iCalendar UID: random, fixed at creation, never changes (not even when the slug does).
+    uid: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: str(uuid.uuid4()))
+    #: "workshop" (atelier collectif) or "community" (session communauté).
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    #: URL name; follows the title while a draft, frozen once first published.
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    #: One or two sentences for cards and listings.
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    #: Markdown, sanitized on render.
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    #: Address or room; None for an online-only event.
+    location: Mapped[str | None] = mapped_column(String(300))
+    #: Video-conference link; None for an in-person-only event.
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    #: Seats; None means unlimited.
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    #: After this instant nobody can sign up; None means "until the event starts".
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    #: Shown publicly on a cancelled event.
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    #: Set at the first publication; from then on the slug is stable.
+    first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: iCalendar SEQUENCE: bumped on every change a calendar client must see.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    themes: Mapped[list[Theme]] = relationship(secondary=event_themes, order_by=Theme.name)
+    organizers: Mapped[list[User]] = relationship(secondary=event_organizers, order_by=User.name)
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def duration(self) -> timedelta:
+        return self.ends_at - self.starts_at
+
+    @property
+    def is_online(self) -> bool:
+        return bool(self.online_url)
+
+    @property
+    def is_in_person(self) -> bool:
+        return bool(self.location)
+
+    @property
+    def format_label(self) -> str:
+        if self.is_online and self.is_in_person:
+            return "Hybride (en ligne et sur place)"
+        return "En ligne" if self.is_online else "Sur place"
+
+    def is_past(self, now: datetime | None = None) -> bool:
+        return self.ends_at <= (now or utcnow())
+
+
+class Page(db.Model):
+    """Editable Markdown content of a public page (the offer landing page)."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Fixed key, e.g. "offre".
+    key: Mapped[str] = mapped_column(String(50), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    #: The lead paragraph under the title.
+    lead: Mapped[str] = mapped_column(String(500), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    updated_by: Mapped[User | None] = relationship()
+
+
+class LoginFailure(db.Model):
+    """Recent failed logins for one account or one client address.
+
+    Kept in the database, not in process memory, so every worker on every host slows
+    down the same attacker.
+    """
+
+    __tablename__ = "login_failures"
+
+    #: "email:<normalized email>" or "ip:<address>".
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

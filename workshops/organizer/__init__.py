@@ -1,0 +1,1 @@
+"""Back office: organizer login, event editing and publishing, account management."""

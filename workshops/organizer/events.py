@@ -1,0 +1,248 @@
+"""Event operations: create, edit, publish, unpublish, cancel, duplicate, delete.
+
+They take plain values, only flush, and raise EventError with a French message the view
+shows; the view commits once per request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+
+from sqlalchemy import Select, func
+from sqlalchemy.orm import selectinload
+
+from ..dates import utcnow
+from ..extensions import db
+from ..models import Event, Theme, User
+from ..text import slugify
+
+#: Fields a subscribed calendar shows: changing one bumps the iCalendar SEQUENCE.
+CALENDAR_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "starts_at",
+    "ends_at",
+    "location",
+    "online_url",
+)
+
+
+class EventError(Exception):
+    """An operation the event's state does not allow; the message is for the organizer."""
+
+
+@dataclass
+class EventData:
+    """What an organizer types in the event form, already validated and in UTC."""
+
+    kind: str
+    title: str
+    summary: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str | None = None
+    online_url: str | None = None
+    capacity: int | None = None
+    registration_closes_at: datetime | None = None
+    theme_names: list[str] = field(default_factory=list)
+    organizer_ids: list[int] = field(default_factory=list)
+
+    @classmethod
+    def from_event(cls, event: Event) -> EventData:
+        return cls(
+            kind=event.kind,
+            title=event.title,
+            summary=event.summary,
+            description=event.description,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            location=event.location,
+            online_url=event.online_url,
+            capacity=event.capacity,
+            registration_closes_at=event.registration_closes_at,
+            theme_names=[theme.name for theme in event.themes],
+            organizer_ids=[user.id for user in event.organizers],
+        )
+
+
+_SCALAR_FIELDS = tuple(
+    f.name for f in fields(EventData) if f.name not in ("theme_names", "organizer_ids")
+)
+
+
+def create_event(data: EventData, author: User) -> Event:
+    """A new draft; its author organizes it unless other organizers were chosen."""
+    event = Event(status="draft", created_by=author, slug=unique_slug(data.title, exclude_id=None))
+    _apply(event, data, default_organizer=author)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def update_event(event: Event, data: EventData) -> bool:
+    """Apply the form; return whether anything changed. Cancelled events are frozen."""
+    if event.status == "cancelled":
+        raise EventError(
+            "Une session annulée ne peut plus être modifiée. Dupliquez-la pour la reprogrammer."
+        )
+    before = EventData.from_event(event)
+    _apply(event, data, default_organizer=None)
+    after = EventData.from_event(event)
+    if before == after:
+        return False
+    if event.first_published_at is None and before.title != after.title:
+        event.slug = unique_slug(event.title, exclude_id=event.id)
+    _touch(event, calendar_visible=_calendar_changed(before, after))
+    db.session.flush()
+    return True
+
+
+def publish_event(event: Event, now: datetime | None = None) -> None:
+    if event.status != "draft":
+        raise EventError("Seul un brouillon peut être publié.")
+    now = now or utcnow()
+    event.status = "published"
+    if event.first_published_at is None:
+        event.first_published_at = now
+    _touch(event, calendar_visible=True, now=now)
+    db.session.flush()
+
+
+def unpublish_event(event: Event) -> None:
+    if event.status != "published":
+        raise EventError("Seule une session publiée peut être dépubliée.")
+    event.status = "draft"
+    _touch(event, calendar_visible=True)
+    db.session.flush()
+
+
+def cancel_event(event: Event, reason: str) -> None:
+    """Cancel a published event; it stays visible, marked, with the reason."""
+    if event.status != "published":
+        raise EventError(
+            "Seule une session publiée peut être annulée. Un brouillon peut être supprimé."
+        )
+    reason = reason.strip()
+    if not reason:
+        raise EventError("Indiquez le motif de l'annulation : il sera affiché publiquement.")
+    event.status = "cancelled"
+    event.cancellation_reason = reason
+    _touch(event, calendar_visible=True)
+    db.session.flush()
+
+
+def duplicate_event(event: Event, author: User) -> Event:
+    """A new draft with the same content, for a recurring community session."""
+    return create_event(EventData.from_event(event), author)
+
+
+def delete_event(event: Event) -> None:
+    """Delete a draft that was never published; published ones must be cancelled instead,
+    so that calendars which saw them learn of it."""
+    if event.status != "draft" or event.first_published_at is not None:
+        raise EventError(
+            "Seuls les brouillons jamais publiés peuvent être supprimés. "
+            "Annulez la session pour prévenir les personnes qui l'ont vue."
+        )
+    db.session.delete(event)
+    db.session.flush()
+
+
+def unique_slug(title: str, exclude_id: int | None) -> str:
+    """The title's slug, with -2, -3… appended when another event already has it."""
+    base = slugify(title, max_length=90) or "session"
+    query = db.select(Event.slug).where(
+        (Event.slug == base) | Event.slug.like(base + "-%", escape="\\")
+    )
+    if exclude_id is not None:
+        query = query.where(Event.id != exclude_id)
+    taken = set(db.session.execute(query).scalars())
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def resolve_themes(names: Iterable[str]) -> list[Theme]:
+    """Existing themes matched by slug (case and accents ignored); missing ones created."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        clean = " ".join(name.split())[:80]
+        if clean and slugify(clean) and slugify(clean) not in wanted:
+            wanted[slugify(clean)] = clean
+    if not wanted:
+        return []
+    existing = {
+        theme.slug: theme
+        for theme in db.session.execute(db.select(Theme).where(Theme.slug.in_(wanted))).scalars()
+    }
+    themes = []
+    for slug, name in wanted.items():
+        theme = existing.get(slug)
+        if theme is None:
+            theme = Theme(name=name, slug=slug)
+            db.session.add(theme)
+        themes.append(theme)
+    return themes
+
+
+def organizers_by_id(ids: Iterable[int]) -> list[User]:
+    ids = list(ids)
+    if not ids:
+        return []
+    return list(db.session.execute(db.select(User).where(User.id.in_(ids))).scalars())
+
+
+def count_events() -> int:
+    return db.session.execute(db.select(func.count(Event.id))).scalar_one()
+
+
+def _apply(event: Event, data: EventData, default_organizer: User | None) -> None:
+    for name in _SCALAR_FIELDS:
+        setattr(event, name, getattr(data, name))
+    event.themes = resolve_themes(data.theme_names)
+    organizers = organizers_by_id(data.organizer_ids)
+    if not organizers and default_organizer is not None:
+        organizers = [default_organizer]
+    event.organizers = organizers
+
+
+def _calendar_changed(before: EventData, after: EventData) -> bool:
+    return any(getattr(before, name) != getattr(after, name) for name in CALENDAR_FIELDS)
+
+
+def _touch(event: Event, *, calendar_visible: bool, now: datetime | None = None) -> None:
+    event.updated_at = now or utcnow()
+    if calendar_visible:
+        event.sequence = (event.sequence or 0) + 1
+
+
+#: Back-office list views: URL value -> label.
+BACKOFFICE_VIEWS = {
+    "a-venir": "À venir",
+    "brouillons": "Brouillons",
+    "annulees": "Annulées",
+    "passees": "Passées",
+    "toutes": "Toutes",
+}
+
+
+def backoffice_events(view: str, now: datetime | None = None) -> Select[tuple[Event]]:
+    """Statement listing events for the back office, with themes and organizers preloaded."""
+    now = now or utcnow()
+    query = db.select(Event).options(selectinload(Event.themes), selectinload(Event.organizers))
+    if view == "a-venir":
+        query = query.where(Event.ends_at > now).order_by(Event.starts_at, Event.id)
+    elif view == "brouillons":
+        query = query.where(Event.status == "draft").order_by(Event.starts_at, Event.id)
+    elif view == "annulees":
+        query = query.where(Event.status == "cancelled").order_by(Event.starts_at.desc())
+    elif view == "passees":
+        query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id.desc())
+    else:
+        query = query.order_by(Event.starts_at.desc(), Event.id.desc())
+    return query

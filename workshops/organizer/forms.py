@@ -1,0 +1,240 @@
+"""Back-office forms. Times are typed in Europe/Paris and converted to UTC on the way in."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..forms import Form, ParisDateTimeField, choices
+from ..models import KIND_LABELS, ROLE_LABELS
+from .auth import MIN_PASSWORD_LENGTH
+from .events import EventData
+
+
+class LoginForm(Form):
+    email = EmailField(
+        "Adresse électronique",
+        description="Format attendu : nom@domaine.fr",
+        validators=[DataRequired("Saisissez votre adresse électronique."), Length(max=320)],
+    )
+    password = PasswordField(
+        "Mot de passe",
+        validators=[DataRequired("Saisissez votre mot de passe."), Length(max=200)],
+    )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _validate_http_url(form: Form, field: URLField) -> None:
+    if field.data and not field.data.lower().startswith(("https://", "http://")):
+        raise ValidationError("Le lien doit commencer par https:// (ou http://).")
+    if field.data and " " in field.data:
+        raise ValidationError("Le lien ne doit pas contenir d'espace.")
+
+
+class EventForm(Form):
+    kind = RadioField(
+        "Type de session",
+        choices=choices(KIND_LABELS.items()),
+        validators=[InputRequired("Choisissez le type de session.")],
+    )
+    title = StringField(
+        "Titre",
+        filters=[_strip],
+        validators=[
+            DataRequired("Indiquez le titre de la session."),
+            Length(max=200, message="Le titre ne doit pas dépasser 200 caractères."),
+        ],
+    )
+    summary = TextAreaField(
+        "Résumé",
+        description="Une ou deux phrases affichées dans le catalogue.",
+        filters=[_strip],
+        validators=[
+            DataRequired("Indiquez un résumé de la session."),
+            Length(max=500, message="Le résumé ne doit pas dépasser 500 caractères."),
+        ],
+    )
+    description = TextAreaField(
+        "Description",
+        description="Au format Markdown : programme, prérequis, public visé…",
+        filters=[_strip],
+        validators=[Length(max=20_000, message="La description est trop longue.")],
+    )
+    starts_at = ParisDateTimeField(
+        "Début",
+        description="Date et heure de Paris.",
+        validators=[InputRequired("Indiquez la date et l'heure de début.")],
+    )
+    ends_at = ParisDateTimeField(
+        "Fin",
+        description="Date et heure de Paris.",
+        validators=[InputRequired("Indiquez la date et l'heure de fin.")],
+    )
+    location = StringField(
+        "Lieu",
+        description="Adresse et salle, si la session a lieu sur place.",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=300, message="Le lieu ne doit pas dépasser 300 caractères."),
+        ],
+    )
+    online_url = URLField(
+        "Lien de visioconférence",
+        description="Si la session a lieu en ligne. Format attendu : https://…",
+        filters=[_strip],
+        validators=[Optional(), Length(max=500), _validate_http_url],
+    )
+    capacity = IntegerField(
+        "Nombre de places",
+        description="Laissez vide pour un nombre de places illimité.",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100_000, message="Indiquez un nombre de places d'au moins 1."),
+        ],
+    )
+    registration_closes_at = ParisDateTimeField(
+        "Clôture des inscriptions",
+        description="Facultatif. Par défaut, les inscriptions restent ouvertes jusqu'au début.",
+        validators=[Optional()],
+    )
+    themes = StringField(
+        "Thématiques",
+        description="Séparées par des virgules, par exemple : SQL, visualisation, MLOps.",
+        filters=[_strip],
+        validators=[Optional(), Length(max=500)],
+    )
+    organizers = MultiCheckboxField("Organisateurs et organisatrices", coerce=int)
+
+    def set_organizer_choices(self, users: list) -> None:  # type: ignore[type-arg]
+        self.organizers.choices = choices((user.id, user.name) for user in users)
+
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        valid = super().validate(extra_validators)
+        start, end = self.starts_at.data, self.ends_at.data
+        if start and end and end <= start:
+            self.ends_at.errors.append("La fin doit être postérieure au début.")
+            valid = False
+        if not self.location.data and not self.online_url.data:
+            self.location.errors.append(
+                "Indiquez un lieu, un lien de visioconférence, ou les deux."
+            )
+            valid = False
+        closes = self.registration_closes_at.data
+        if closes and end and closes > end:
+            self.registration_closes_at.errors.append(
+                "La clôture des inscriptions doit précéder la fin de la session."
+            )
+            valid = False
+        return valid
+
+    def to_data(self) -> EventData:
+        return EventData(
+            kind=self.kind.data,
+            title=self.title.data,
+            summary=self.summary.data,
+            description=self.description.data or "",
+            starts_at=self.starts_at.data,
+            ends_at=self.ends_at.data,
+            location=self.location.data or None,
+            online_url=self.online_url.data or None,
+            capacity=self.capacity.data,
+            registration_closes_at=self.registration_closes_at.data,
+            theme_names=[name for name in (self.themes.data or "").split(",") if name.strip()],
+            organizer_ids=list(self.organizers.data or []),
+        )
+
+    def fill_from(self, data: EventData) -> None:
+        for name in (
+            "kind",
+            "title",
+            "summary",
+            "description",
+            "starts_at",
+            "ends_at",
+            "location",
+            "online_url",
+            "capacity",
+            "registration_closes_at",
+        ):
+            getattr(self, name).data = getattr(data, name)
+        self.themes.data = ", ".join(data.theme_names)
+        self.organizers.data = data.organizer_ids
+
+
+class CancelForm(Form):
+    reason = TextAreaField(
+        "Motif de l'annulation",
+        description="Il sera affiché sur la page publique de la session.",
+        filters=[_strip],
+        validators=[
+            DataRequired("Indiquez le motif de l'annulation."),
+            Length(max=1000, message="Le motif ne doit pas dépasser 1 000 caractères."),
+        ],
+    )
+
+
+def _validate_email(form: Form, field: EmailField) -> None:
+    try:
+        field.data = validate_email(field.data or "", check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ValidationError(
+            "Saisissez une adresse électronique valide, par exemple nom@domaine.fr."
+        ) from None
+
+
+class _PasswordRules:
+    def __call__(self, form: Form, field: PasswordField) -> None:
+        if field.data and len(field.data) < MIN_PASSWORD_LENGTH:
+            raise ValidationError(
+                f"Le mot de passe doit contenir au moins {MIN_PASSWORD_LENGTH} caractères."
+            )
+
+
+class UserForm(Form):
+    email = EmailField(
+        "Adresse électronique",
+        description="Format attendu : nom@domaine.fr",
+        validators=[DataRequired("Saisissez l'adresse électronique."), _validate_email],
+    )
+    name = StringField(
+        "Nom affiché",
+        filters=[_strip],
+        validators=[DataRequired("Saisissez le nom."), Length(max=200)],
+    )
+    role = SelectField("Rôle", choices=choices(ROLE_LABELS.items()), validate_choice=True)
+    active = BooleanField("Compte actif", default=True)
+    password = PasswordField(
+        "Mot de passe",
+        description=f"Au moins {MIN_PASSWORD_LENGTH} caractères. "
+        "Laissez vide pour ne pas le modifier.",
+        validators=[Optional(), Length(max=200), _PasswordRules()],
+    )

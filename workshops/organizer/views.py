@@ -1,0 +1,286 @@
+"""Back office under /organisation/: login, events, accounts. Views stay thin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from ..extensions import db
+from ..models import Event, User
+from ..text import render_markdown
+from . import accounts, events
+from .auth import LoginError, LoginThrottled, authenticate, is_safe_next, wait_message
+from .forms import CancelForm, EventForm, LoginForm, UserForm
+from .permissions import role_required
+
+bp = Blueprint("organizer", __name__, url_prefix="/organisation")
+
+Page = str | tuple[str, int] | Response
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login() -> Page:
+    """Log in; `next` is honoured only when it is a local path."""
+    next_url = request.values.get("next")
+    if not is_safe_next(next_url):
+        next_url = None
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("organizer.dashboard"))
+    form = LoginForm()
+    status = 200
+    error = None
+    if form.validate_on_submit():
+        config = current_app.config
+        try:
+            user = authenticate(
+                form.email.data,
+                form.password.data,
+                request.remote_addr or "unknown",
+                free_failures=config["LOGIN_FREE_FAILURES"],
+                free_failures_per_address=config["LOGIN_FREE_FAILURES_PER_ADDRESS"],
+                delay=config["LOGIN_DELAY_SECONDS"],
+                max_delay=config["LOGIN_MAX_DELAY_SECONDS"],
+            )
+        except LoginThrottled as throttled:
+            error, status = wait_message(throttled.wait), 429
+        except LoginError:
+            db.session.commit()  # keep the failure count
+            error, status = "Adresse électronique ou mot de passe incorrect.", 401
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(f"Bonjour {user.name}, vous êtes connecté·e.", "success")
+            return redirect(next_url or url_for("organizer.dashboard"))
+    elif form.errors:
+        status = 422
+    return render_template("organizer/login.html", form=form, error=error, next=next_url), status
+
+
+@bp.post("/deconnexion")
+def logout() -> Response:
+    """Log out (POST only, so that a link on another site cannot log you out)."""
+    logout_user()
+    flash("Vous êtes déconnecté·e.", "info")
+    return redirect(url_for("offer.index"))
+
+
+@bp.get("/")
+@role_required()
+def dashboard() -> str:
+    """All events for organizers, by view: upcoming, drafts, cancelled, past, all."""
+    view = request.args.get("vue", "a-venir")
+    if view not in events.BACKOFFICE_VIEWS:
+        abort(404)
+    pagination = db.paginate(
+        events.backoffice_events(view), per_page=25, error_out=False, count=True
+    )
+    return render_template(
+        "organizer/dashboard.html", pagination=pagination, view=view, views=events.BACKOFFICE_VIEWS
+    )
+
+
+def _event_form(event: Event | None = None) -> EventForm:
+    form = EventForm()
+    form.set_organizer_choices(accounts.active_users())
+    if event is not None and request.method == "GET":
+        form.fill_from(events.EventData.from_event(event))
+    return form
+
+
+@bp.route("/sessions/nouvelle", methods=["GET", "POST"])
+@role_required()
+def create() -> Page:
+    """Create a draft."""
+    form = _event_form()
+    if request.method == "GET":
+        form.organizers.data = [current_user.id]
+    if form.validate_on_submit():
+        event = events.create_event(form.to_data(), current_user)
+        db.session.commit()
+        flash("Le brouillon a été enregistré. Publiez-le quand il est prêt.", "success")
+        return redirect(url_for("organizer.edit", event_id=event.id))
+    return render_template("organizer/event_form.html", form=form, event=None), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/sessions/<int:event_id>/modifier", methods=["GET", "POST"])
+@role_required()
+def edit(event_id: int) -> Page:
+    """Edit an event; published ones keep their address."""
+    event = db.get_or_404(Event, event_id, description="Session introuvable")
+    form = _event_form(event)
+    if form.validate_on_submit():
+        try:
+            changed = events.update_event(event, form.to_data())
+        except events.EventError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("organizer.edit", event_id=event_id))
+        db.session.commit()
+        flash(
+            "Les modifications ont été enregistrées." if changed else "Aucune modification.",
+            "success" if changed else "info",
+        )
+        return redirect(url_for("organizer.edit", event_id=event.id))
+    return render_template("organizer/event_form.html", form=form, event=event), (
+        422 if form.errors else 200
+    )
+
+
+@bp.get("/sessions/<int:event_id>/apercu")
+@role_required()
+def preview(event_id: int) -> str:
+    """The public page as it will look, drafts included."""
+    event = db.get_or_404(Event, event_id, description="Session introuvable")
+    description, _ = render_markdown(event.description)
+    return render_template(
+        "catalogue/detail.html", event=event, description=description, preview=True
+    )
+
+
+def _state_change(event_id: int, operation: Callable[[Event], None], success: str) -> Response:
+    event = db.get_or_404(Event, event_id, description="Session introuvable")
+    try:
+        operation(event)
+    except events.EventError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(url_for("organizer.edit", event_id=event_id))
+
+
+@bp.post("/sessions/<int:event_id>/publier")
+@role_required()
+def publish(event_id: int) -> Response:
+    """Make a draft public."""
+    return _state_change(event_id, events.publish_event, "La session est publiée.")
+
+
+@bp.post("/sessions/<int:event_id>/depublier")
+@role_required()
+def unpublish(event_id: int) -> Response:
+    """Take a published event back to draft."""
+    return _state_change(event_id, events.unpublish_event, "La session est repassée en brouillon.")
+
+
+@bp.route("/sessions/<int:event_id>/annuler", methods=["GET", "POST"])
+@role_required()
+def cancel(event_id: int) -> Page:
+    """Cancel a published event with a reason shown publicly."""
+    event = db.get_or_404(Event, event_id, description="Session introuvable")
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            events.cancel_event(event, form.reason.data)
+        except events.EventError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("organizer.edit", event_id=event_id))
+        db.session.commit()
+        flash("La session est annulée. Elle reste visible, marquée comme annulée.", "success")
+        return redirect(url_for("organizer.edit", event_id=event_id))
+    return render_template("organizer/cancel.html", form=form, event=event), (
+        422 if form.errors else 200
+    )
+
+
+@bp.post("/sessions/<int:event_id>/dupliquer")
+@role_required()
+def duplicate(event_id: int) -> Response:
+    """Copy an event into a new draft (recurring community sessions)."""
+    event = db.get_or_404(Event, event_id, description="Session introuvable")
+    copy = events.duplicate_event(event, current_user)
+    db.session.commit()
+    flash("Copie créée en brouillon : pensez à modifier la date.", "success")
+    return redirect(url_for("organizer.edit", event_id=copy.id))
+
+
+@bp.post("/sessions/<int:event_id>/supprimer")
+@role_required()
+def delete(event_id: int) -> Response:
+    """Delete a draft that was never published."""
+    event = db.get_or_404(Event, event_id, description="Session introuvable")
+    try:
+        events.delete_event(event)
+    except events.EventError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("organizer.edit", event_id=event_id))
+    db.session.commit()
+    flash("Le brouillon a été supprimé.", "success")
+    return redirect(url_for("organizer.dashboard", vue="brouillons"))
+
+
+@bp.get("/comptes")
+@role_required("admin")
+def users() -> str:
+    """Accounts of organizers and admins."""
+    return render_template("organizer/users.html", users=accounts.list_users())
+
+
+@bp.route("/comptes/nouveau", methods=["GET", "POST"])
+@role_required("admin")
+def create_user() -> Page:
+    """Create an organizer or admin account."""
+    form = UserForm()
+    form.password.description = "Au moins 12 caractères."
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append("Choisissez un mot de passe.")
+        else:
+            try:
+                accounts.create_user(
+                    form.email.data, form.name.data, form.role.data, form.password.data
+                )
+            except accounts.AccountError as error:
+                getattr(form, error.field).errors.append(str(error))
+            else:
+                db.session.commit()
+                flash("Le compte a été créé.", "success")
+                return redirect(url_for("organizer.users"))
+    return render_template("organizer/user_form.html", form=form, user=None), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/comptes/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def edit_user(user_id: int) -> Page:
+    """Change an account's name, role, status or password."""
+    user = db.get_or_404(User, user_id, description="Compte introuvable")
+    form = UserForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(
+                user,
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                active=form.active.data,
+                password=form.password.data or None,
+            )
+        except accounts.AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Le compte a été mis à jour.", "success")
+            return redirect(url_for("organizer.users"))
+    return render_template("organizer/user_form.html", form=form, user=user), (
+        422 if form.errors else 200
+    )

@@ -1,0 +1,114 @@
+"""Markdown rendering with an allow-list sanitizer, and slugs.
+
+Markdown comes from organizers and admins; it is rendered with markdown-it (raw HTML
+disabled) and then cleaned by nh3 against an allow-list, so neither a script nor a
+`javascript:` link reaches a visitor even if an account is compromised.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "th": {"scope"},
+}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A second-level heading, for the page's table of contents."""
+
+    anchor: str
+    text: str
+
+
+def slugify(value: str, max_length: int = 80) -> str:
+    """ASCII, lowercase, hyphen-separated; 'Atelier : SQL & données' -> 'atelier-sql-donnees'."""
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].rstrip("-")
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table")
+    # Page content starts at h2: the page title is the only h1. Shift headings down one level.
+    md.core.ruler.push("shift_headings", _shift_headings)
+    return md
+
+
+def _shift_headings(state) -> None:  # type: ignore[no-untyped-def]
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
+
+
+def render_markdown(source: str, *, anchors: bool = False) -> tuple[Markup, list[Heading]]:
+    """Render Markdown to safe HTML; with `anchors`, give h2 headings ids and list them."""
+    md = _markdown()
+    tokens = md.parse(source or "")
+    headings: list[Heading] = []
+    used: set[str] = set()
+    for index, token in enumerate(tokens):
+        if anchors and token.type == "heading_open" and token.tag == "h2":
+            text = tokens[index + 1].content
+            anchor = slugify(text) or "section"
+            base, n = anchor, 2
+            while anchor in used:
+                anchor, n = f"{base}-{n}", n + 1
+            used.add(anchor)
+            token.attrSet("id", anchor)
+            headings.append(Heading(anchor=anchor, text=_plain(text)))
+    html = md.renderer.render(tokens, md.options, {})
+    return Markup(sanitize_html(html)), headings  # noqa: S704 - cleaned by nh3 just above
+
+
+def _plain(inline_markdown: str) -> str:
+    return re.sub(r"[*_`]", "", inline_markdown).strip()
+
+
+def sanitize_html(html: str) -> str:
+    """Clean HTML against the allow-list; only http, https and mailto links survive."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
