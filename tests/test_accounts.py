@@ -24,7 +24,7 @@ def test_account_form_errors(client, admin, create_user):
         ({"email": "pas-une-adresse"}, "Saisissez une adresse électronique valide"),
         ({"password": "court"}, "au moins 12 caractères"),
         ({"password": ""}, "Choisissez un mot de passe."),
-        ({"role": "superadmin"}, "choix valide"),
+        ({"role": "superadmin"}, "Choisissez une valeur proposée dans la liste."),
     ]
     for overrides, message in cases:
         data = {

@@ -137,7 +137,7 @@ def test_detail_page_shows_everything_in_french(client, create_event, create_use
     )
     response = client.get(f"/ateliers/{event.slug}")
     assert response.status_code == 200
-    html = response.text
+    html = response.text.replace("\u00a0", " ")
     assert "Jeudi 4 décembre 2031, de 14 h à 16 h 30" in html
     assert "2 h 30" in html
     assert "15 places" in html

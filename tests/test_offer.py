@@ -23,7 +23,7 @@ def test_landing_page_presents_the_offer_from_the_seed(client):
     assert html.count("<h1") == 1
     # The seed's unreachable images are expressed in text, never as broken images.
     assert "<img" not in html
-    assert 'class="fr-summary"' in html
+    assert 'class="fr-summary sticky-summary"' in html
 
 
 def test_contact_details_come_from_settings(make_app):

@@ -79,7 +79,7 @@ def test_the_edit_form_shows_paris_times_back(client, organizer):
         ),
         ({"title": "   "}, "title", "Indiquez le titre de la session."),
         ({"title": "x" * 201}, "title", "Le titre ne doit pas dépasser 200 caractères."),
-        ({"kind": "conference"}, "kind", "choix valide"),
+        ({"kind": "conference"}, "kind", "Choisissez une des options proposées."),
         (
             {"registration_closes_at": "2031-12-05T10:00"},
             "registration_closes_at",

@@ -28,6 +28,10 @@ MONTHS = (
 )
 
 
+#: Non-breaking space: "14 h" and "2 jours" must not be split across lines.
+NBSP = "\u00a0"
+
+
 class NonexistentLocalTime(ValueError):
     """A wall-clock time skipped by the spring daylight-saving change."""
 
@@ -63,14 +67,14 @@ def to_paris(moment: datetime) -> datetime:
 def french_date(day: date) -> str:
     """'jeudi 3 décembre 2026' (1er for the first day of the month)."""
     number = "1er" if day.day == 1 else str(day.day)
-    return f"{WEEKDAYS[day.weekday()]} {number} {MONTHS[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS[day.weekday()]} {number}{NBSP}{MONTHS[day.month - 1]} {day.year}"
 
 
 def french_time(moment: datetime) -> str:
-    """'14 h', '14 h 30', '9 h 05'."""
+    """'14 h', '14 h 30', '9 h 05' (with non-breaking spaces)."""
     if moment.minute:
-        return f"{moment.hour} h {moment.minute:02d}"
-    return f"{moment.hour} h"
+        return f"{moment.hour}{NBSP}h{NBSP}{moment.minute:02d}"
+    return f"{moment.hour}{NBSP}h"
 
 
 def french_datetime(moment: datetime) -> str:
@@ -97,18 +101,18 @@ def french_duration(delta: timedelta) -> str:
     hours, minutes = divmod(minutes, 60)
     parts = []
     if days:
-        parts.append(f"{days} jour" + ("s" if days > 1 else ""))
+        parts.append(f"{days}{NBSP}jour" + ("s" if days > 1 else ""))
     if hours and minutes:
-        clock = f"{hours} h {minutes:02d}"
+        clock = f"{hours}{NBSP}h{NBSP}{minutes:02d}"
     elif hours:
-        clock = f"{hours} h"
+        clock = f"{hours}{NBSP}h"
     elif minutes:
-        clock = f"{minutes} min"
+        clock = f"{minutes}{NBSP}min"
     else:
         clock = ""
     if clock:
         parts.append(clock)
-    return " et ".join(parts) if parts else "0 min"
+    return " et ".join(parts) if parts else f"0{NBSP}min"
 
 
 def short_date(moment: datetime) -> str:

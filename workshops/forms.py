@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectChoice
+from wtforms import DateTimeLocalField, RadioField, SelectChoice, SelectField
+from wtforms.validators import ValidationError
 
 from .dates import NonexistentLocalTime, paris_to_utc, to_paris
 
@@ -21,6 +22,26 @@ def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
 class Form(FlaskForm):
     class Meta:
         locales = ("fr_FR", "fr")
+
+
+class ChoiceField(SelectField):
+    """A select whose unknown value gets a plain French message."""
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError("Choisissez une valeur proposée dans la liste.") from None
+
+
+class RadioChoiceField(RadioField):
+    """Radio buttons whose unknown value gets a plain French message."""
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError("Choisissez une des options proposées.") from None
 
 
 class ParisDateTimeField(DateTimeLocalField):

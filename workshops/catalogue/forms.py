@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from wtforms import SearchField, SelectField
+from wtforms import SearchField
 from wtforms.validators import Length, Optional
 
-from ..forms import Form, choices
+from ..forms import ChoiceField, Form, choices
 from ..models import Theme
 from .queries import FORMAT_PARAMS, KIND_PARAMS, CatalogueFilters
 
@@ -14,7 +14,7 @@ class FilterForm(Form):
     class Meta:
         csrf = False  # read-only GET form
 
-    type = SelectField(
+    type = ChoiceField(
         "Type",
         choices=choices(
             [
@@ -25,8 +25,8 @@ class FilterForm(Form):
         ),
         default="",
     )
-    theme = SelectField("Thématique", default="")
-    format = SelectField(
+    theme = ChoiceField("Thématique", default="")
+    format = ChoiceField(
         "Format",
         choices=choices(
             [("", "Tous les formats"), ("en-ligne", "En ligne"), ("sur-place", "Sur place")]

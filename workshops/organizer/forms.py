@@ -8,8 +8,6 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
-    RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -25,7 +23,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import Form, ParisDateTimeField, choices
+from ..forms import ChoiceField, Form, ParisDateTimeField, RadioChoiceField, choices
 from ..models import KIND_LABELS, ROLE_LABELS
 from .auth import MIN_PASSWORD_LENGTH
 from .events import EventData
@@ -60,7 +58,7 @@ def _validate_http_url(form: Form, field: URLField) -> None:
 
 
 class EventForm(Form):
-    kind = RadioField(
+    kind = RadioChoiceField(
         "Type de session",
         choices=choices(KIND_LABELS.items()),
         validators=[InputRequired("Choisissez le type de session.")],
@@ -230,7 +228,7 @@ class UserForm(Form):
         filters=[_strip],
         validators=[DataRequired("Saisissez le nom."), Length(max=200)],
     )
-    role = SelectField("Rôle", choices=choices(ROLE_LABELS.items()), validate_choice=True)
+    role = ChoiceField("Rôle", choices=choices(ROLE_LABELS.items()), validate_choice=True)
     active = BooleanField("Compte actif", default=True)
     password = PasswordField(
         "Mot de passe",
