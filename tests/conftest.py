@@ -33,6 +33,8 @@ def make_app(tmp_path) -> Callable[..., Flask]:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
             "WTF_CSRF_ENABLED": False,
             "SESSION_COOKIE_SECURE": False,
+            # The test client's default scheme; production builds https links.
+            "PREFERRED_URL_SCHEME": "http",
             **overrides,
         }
         app = create_app(config)

@@ -31,6 +31,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_template_helpers(app)
 
+    from .security import register_security
+
+    register_security(app)
+
     from .errors import register_error_handlers
 
     register_error_handlers(app)

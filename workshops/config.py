@@ -53,6 +53,17 @@ LOGIN_FREE_FAILURES_PER_ADDRESS = 30
 LOGIN_DELAY_SECONDS = 30
 LOGIN_MAX_DELAY_SECONDS = 15 * 60
 
+#: Host names the app answers to (Flask refuses others with 400), so that links built from
+#: the Host header (in emails, feeds) cannot be poisoned. None accepts any host (development).
+TRUSTED_HOSTS: list[str] | None = None
+#: Host used to build absolute links outside a request (CLI, emails), e.g. "ateliers.beta.gouv.fr".
+SERVER_NAME: str | None = None
+PREFERRED_URL_SCHEME = "https"
+#: Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted.
+TRUSTED_PROXY_COUNT = 0
+#: Strict-Transport-Security max-age, sent on HTTPS responses.
+HSTS_SECONDS = 60 * 60 * 24 * 365
+
 #: Where the DSFR's dist/ folder is; None means node_modules next to the package.
 DSFR_DIST: str | None = None
 

@@ -1,0 +1,100 @@
+"""HTTP security headers on every response, and the reverse-proxy setup.
+
+The Content-Security-Policy allows scripts and styles from our own origin only: the DSFR's
+JavaScript is loaded as files and no template has an inline script or style attribute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import SecurityError
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.sansio.utils import get_host
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        # The DSFR's CSS draws some icons and arrows with data: SVG.
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+
+def secret_url(view: F) -> F:
+    """Mark a view whose URL carries a secret token: the browser must not leak it in Referer."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        g.referrer_policy = "no-referrer"
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+class TrustedHostMiddleware:
+    """Answer 400 to a request for a host not in TRUSTED_HOSTS, before Flask sees it.
+
+    Flask checks TRUSTED_HOSTS too, but while building the request context, so that its
+    error page (which builds URLs from the host) would fail again; here nothing is built.
+    """
+
+    def __init__(self, wsgi_app: Any, trusted_hosts: list[str]) -> None:
+        self.wsgi_app = wsgi_app
+        self.trusted_hosts = trusted_hosts
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        try:
+            get_host(
+                environ["wsgi.url_scheme"],
+                environ.get("HTTP_HOST"),
+                (environ.get("SERVER_NAME", ""), int(environ.get("SERVER_PORT") or 0)),
+                self.trusted_hosts,
+            )
+        except SecurityError:
+            response = Response("Hôte non autorisé.", status=400, mimetype="text/plain")
+            response.headers.update(_static_headers())
+            return response(environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+
+def _static_headers() -> dict[str, str]:
+    return {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "X-Frame-Options": "DENY",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    }
+
+
+def register_security(app: Flask) -> None:
+    """Trust the configured proxies and hosts, and set the headers on every response."""
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    if app.config.get("TRUSTED_HOSTS"):
+        app.wsgi_app = TrustedHostMiddleware(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        headers = response.headers
+        for name, value in _static_headers().items():
+            headers.setdefault(name, value)
+        headers["Referrer-Policy"] = g.get("referrer_policy", "strict-origin-when-cross-origin")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}")
+        return response
