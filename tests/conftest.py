@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -18,19 +19,55 @@ from workshops.extensions import db
 from workshops.models import Event, User
 from workshops.organizer import accounts, events
 
+from . import postgres
+
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(scope="session")
+def postgresql_server() -> Iterator[postgres.PostgresServer]:
+    """A PostgreSQL server for the session, or a skip (a failure when CI requires it)."""
+    if postgres.disabled():
+        pytest.skip(f"PostgreSQL half of the suite turned off by {postgres.REQUIRE_VARIABLE}=off.")
+    bindir = postgres.find_bindir()
+    try:
+        if bindir is None:
+            raise postgres.PostgresUnavailable(postgres.SKIP_REASON)
+        server = postgres.PostgresServer(bindir)
+    except postgres.PostgresUnavailable as error:
+        if postgres.required():
+            pytest.fail(str(error))
+        pytest.skip(str(error))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Every test that touches the database runs once on SQLite and once on PostgreSQL,
+    each time on a fresh, empty database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        return
+    server = request.getfixturevalue("postgresql_server")
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    server.create_database(name)
+    yield server.url(name)
+    server.drop_database(name)
+
+
 @pytest.fixture
-def make_app(tmp_path) -> Callable[..., Flask]:
-    """Build an app on its own SQLite file; keyword arguments override the test config."""
+def make_app(tmp_path, database_url) -> Iterator[Callable[..., Flask]]:  # type: ignore[no-untyped-def]
+    """Build an app on the test's database; keyword arguments override the test config."""
+    apps: list[Flask] = []
 
     def factory(create_tables: bool = True, **overrides: Any) -> Flask:
         config = {
             "TESTING": True,
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
             "SESSION_COOKIE_SECURE": False,
             # The test client's default scheme; production builds https links.
@@ -38,12 +75,18 @@ def make_app(tmp_path) -> Callable[..., Flask]:
             **overrides,
         }
         app = create_app(config)
+        apps.append(app)
         if create_tables:
             with app.app_context():
                 db.create_all()
         return app
 
-    return factory
+    yield factory
+    for app in apps:  # close connections so that the database can be dropped
+        with app.app_context():
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
 
 
 @pytest.fixture
@@ -190,3 +233,16 @@ def count_queries(app: Flask) -> Callable[[], Any]:
             sa_event.remove(engine, "before_cursor_execute", record)
 
     return counter
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """One line for the skipped PostgreSQL half (pytest would list every test location)."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons = [report.longrepr[2] for report in skipped if isinstance(report.longrepr, tuple)]
+    on_postgres = [reason for reason in reasons if "PostgreSQL" in reason]
+    if on_postgres:
+        reason = on_postgres[0].removeprefix("Skipped: ")
+        terminalreporter.write_line(f"{len(on_postgres)} tests skipped. {reason}", yellow=True)
+    others = len(reasons) - len(on_postgres)
+    if others:
+        terminalreporter.write_line(f"{others} other tests skipped (pytest -rs lists them).")

@@ -32,12 +32,14 @@ def test_environment_overrides_instance_config(monkeypatch):
     )
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(app):
     assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 5000
     assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_healthz_answers_without_the_database(make_app):
     app = make_app(
         create_tables=False,
