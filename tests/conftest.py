@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -9,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 from sqlalchemy import event as sa_event
 
@@ -20,8 +21,31 @@ from workshops.models import Event, User
 from workshops.organizer import accounts, events
 
 from . import postgres
+from .htmlcheck import HtmlCollector
 
 PASSWORD = "correct horse battery staple"
+
+
+def browser_tools_required() -> bool:
+    """CI sets WORKSHOPS_TEST_BROWSER=require: a missing Chromium or Java fails the run."""
+    return os.environ.get("WORKSHOPS_TEST_BROWSER", "").lower() == "require"
+
+
+@pytest.fixture(scope="session")
+def html_pages() -> Iterator[HtmlCollector]:
+    """Every HTML page served to the tests; checked by the Nu Html Checker at the end."""
+    collector = HtmlCollector()
+    yield collector
+    reason = collector.unavailable_reason()
+    if reason:
+        if browser_tools_required():
+            pytest.fail(f"HTML validation cannot run: {reason}")
+        print(f"\nHTML validation skipped: {reason}.")
+        return
+    errors = collector.check()
+    print(f"\nNu Html Checker: {len(collector.documents)} distinct pages, {len(errors)} errors.")
+    if errors:
+        pytest.fail("Invalid HTML served:\n" + "\n".join(errors), pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +82,7 @@ def database_url(request, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped
 
 
 @pytest.fixture
-def make_app(tmp_path, database_url) -> Iterator[Callable[..., Flask]]:  # type: ignore[no-untyped-def]
+def make_app(tmp_path, database_url, html_pages) -> Iterator[Callable[..., Flask]]:  # type: ignore[no-untyped-def]
     """Build an app on the test's database; keyword arguments override the test config."""
     apps: list[Flask] = []
 
@@ -76,6 +100,13 @@ def make_app(tmp_path, database_url) -> Iterator[Callable[..., Flask]]:  # type:
         }
         app = create_app(config)
         apps.append(app)
+
+        @app.after_request
+        def collect_html(response):  # type: ignore[no-untyped-def]
+            if response.mimetype == "text/html" and not response.direct_passthrough:
+                html_pages.add(request.full_path, response.get_data(as_text=True))
+            return response
+
         if create_tables:
             with app.app_context():
                 db.create_all()

@@ -1,7 +1,7 @@
 """Security headers on every route, trusted hosts, and the proxy setup."""
 
 import pytest
-from flask import url_for
+from flask import Response, request, url_for
 
 from workshops.extensions import db
 from workshops.security import secret_url
@@ -61,8 +61,8 @@ def test_pages_with_a_secret_in_the_url_send_no_referrer(make_app):
 
     @app.get("/secret/<token>")
     @secret_url
-    def secret(token: str) -> str:
-        return token
+    def secret(token: str) -> Response:
+        return Response(token, mimetype="text/plain")
 
     response = app.test_client().get("/secret/abc")
     assert response.headers["Referrer-Policy"] == "no-referrer"
@@ -92,10 +92,8 @@ def test_forwarded_proto_is_trusted_only_behind_a_configured_proxy(make_app, cou
     app = make_app(TRUSTED_PROXY_COUNT=count)
 
     @app.get("/scheme")
-    def scheme() -> str:
-        from flask import request
-
-        return request.scheme
+    def scheme() -> Response:
+        return Response(request.scheme, mimetype="text/plain")
 
     response = app.test_client().get("/scheme", headers={"X-Forwarded-Proto": "https"})
     assert response.text == expected

@@ -19,11 +19,15 @@ MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then instance/config.py, then WORKSHOPS_* variables, then tests."""
+    if test_config is not None:
+        instance_path = test_config.get("INSTANCE_PATH")
+    else:
+        instance_path = os.environ.get("WORKSHOPS_INSTANCE_PATH")
     app = Flask(
         __name__,
         instance_relative_config=True,
-        # Tests give each app its own instance folder, so they never touch the real one.
-        instance_path=(test_config or {}).get("INSTANCE_PATH"),
+        # Tests and deployments may put the instance folder elsewhere than ./instance.
+        instance_path=instance_path,
         template_folder="../templates",
     )
     load_config(app, test_config)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, RadioField, SelectChoice, SelectField
+from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectChoice, SelectField
 from wtforms.validators import ValidationError
 
 from .dates import NonexistentLocalTime, paris_to_utc, to_paris
@@ -77,8 +77,14 @@ class ParisDateTimeField(DateTimeLocalField):
             ) from None
 
     def _value(self) -> str:
-        if self.raw_data:
-            return " ".join(self.raw_data)
+        # An unparseable entry is not echoed back: a datetime-local input cannot show it.
         if self.data is None:
             return ""
         return to_paris(self.data).strftime(DATETIME_FORMAT)
+
+
+class NumberField(IntegerField):
+    """An integer input that does not echo back a value its `type=number` cannot hold."""
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)

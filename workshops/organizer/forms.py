@@ -6,7 +6,6 @@ from email_validator import EmailNotValidError, validate_email
 from wtforms import (
     BooleanField,
     EmailField,
-    IntegerField,
     PasswordField,
     SelectMultipleField,
     StringField,
@@ -23,7 +22,14 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import ChoiceField, Form, ParisDateTimeField, RadioChoiceField, choices
+from ..forms import (
+    ChoiceField,
+    Form,
+    NumberField,
+    ParisDateTimeField,
+    RadioChoiceField,
+    choices,
+)
 from ..models import KIND_LABELS, ROLE_LABELS
 from .auth import MIN_PASSWORD_LENGTH
 from .events import EventData
@@ -111,7 +117,7 @@ class EventForm(Form):
         filters=[_strip],
         validators=[Optional(), Length(max=500), _validate_http_url],
     )
-    capacity = IntegerField(
+    capacity = NumberField(
         "Nombre de places",
         description="Laissez vide pour un nombre de places illimité.",
         validators=[
