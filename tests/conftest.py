@@ -21,7 +21,11 @@ from workshops.models import Event, User
 from workshops.organizer import accounts, events
 
 from . import postgres
-from .htmlcheck import HtmlCollector
+from .htmlcheck import ROOT, HtmlCollector
+
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+#: Lines for the end-of-run summary (the HTML check runs in a fixture teardown).
+SUMMARY: list[str] = []
 
 PASSWORD = "correct horse battery staple"
 
@@ -40,10 +44,12 @@ def html_pages() -> Iterator[HtmlCollector]:
     if reason:
         if browser_tools_required():
             pytest.fail(f"HTML validation cannot run: {reason}")
-        print(f"\nHTML validation skipped: {reason}.")
+        SUMMARY.append(f"HTML validation skipped: {reason}.")
         return
     errors = collector.check()
-    print(f"\nNu Html Checker: {len(collector.documents)} distinct pages, {len(errors)} errors.")
+    SUMMARY.append(
+        f"Nu Html Checker: {len(collector.documents)} distinct pages served, {len(errors)} errors."
+    )
     if errors:
         pytest.fail("Invalid HTML served:\n" + "\n".join(errors), pytrace=False)
 
@@ -277,3 +283,7 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
     others = len(reasons) - len(on_postgres)
     if others:
         terminalreporter.write_line(f"{others} other tests skipped (pytest -rs lists them).")
+    for line in SUMMARY:
+        terminalreporter.write_line(line)
+    if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"Screenshots of the main pages: {SCREENSHOTS}")
