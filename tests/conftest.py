@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -270,6 +271,11 @@ def count_queries(app: Flask) -> Callable[[], Any]:
             sa_event.remove(engine, "before_cursor_execute", record)
 
     return counter
+
+
+def pytest_sessionstart(session) -> None:  # type: ignore[no-untyped-def]
+    """Screenshots are this run's only: a stale picture would mislead the reader."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]

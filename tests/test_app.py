@@ -5,11 +5,13 @@ from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from workshops import create_app
+from workshops import MIGRATIONS_DIR, create_app
 from workshops.dates import utcnow
 from workshops.extensions import db
 from workshops.models import Event, Theme, User
@@ -138,6 +140,23 @@ def test_migrations_upgrade_from_empty_and_match_the_models(make_app):
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, db.metadata) == []
+
+
+def test_migration_history_is_linear_and_reversible(make_app):
+    """One head, and every revision goes down and up again: a deploy can roll back."""
+    app = make_app(create_tables=False)
+    runner = app.test_cli_runner()
+    config = AlembicConfig()
+    config.set_main_option("script_location", MIGRATIONS_DIR)
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+    for command in (["db", "upgrade"], ["db", "downgrade", "base"], ["db", "upgrade"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 0, f"{command}: {result.output}"
+    with app.app_context():
+        assert "events" in inspect(db.engine).get_table_names()
+        runner.invoke(args=["db", "downgrade", "base"])
+        db.engine.dispose()
+        assert inspect(db.engine).get_table_names() == ["alembic_version"]
 
 
 def test_init_loads_demo_data_once_and_prints_the_login(make_app):
