@@ -69,7 +69,8 @@ class EventData:
         )
 
 
-_SCALAR_FIELDS = tuple(
+#: The event columns the form edits directly (themes and organizers are relationships).
+SCALAR_FIELDS = tuple(
     f.name for f in fields(EventData) if f.name not in ("theme_names", "organizer_ids")
 )
 
@@ -202,7 +203,7 @@ def count_events() -> int:
 
 
 def _apply(event: Event, data: EventData, default_organizer: User | None) -> None:
-    for name in _SCALAR_FIELDS:
+    for name in SCALAR_FIELDS:
         setattr(event, name, getattr(data, name))
     event.themes = resolve_themes(data.theme_names)
     organizers = organizers_by_id(data.organizer_ids)

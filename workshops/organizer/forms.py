@@ -32,7 +32,7 @@ from ..forms import (
 )
 from ..models import KIND_LABELS, ROLE_LABELS
 from .auth import MIN_PASSWORD_LENGTH
-from .events import EventData
+from .events import SCALAR_FIELDS, EventData
 
 
 class LoginForm(Form):
@@ -177,18 +177,7 @@ class EventForm(Form):
         )
 
     def fill_from(self, data: EventData) -> None:
-        for name in (
-            "kind",
-            "title",
-            "summary",
-            "description",
-            "starts_at",
-            "ends_at",
-            "location",
-            "online_url",
-            "capacity",
-            "registration_closes_at",
-        ):
+        for name in SCALAR_FIELDS:
             getattr(self, name).data = getattr(data, name)
         self.themes.data = ", ".join(data.theme_names)
         self.organizers.data = data.organizer_ids

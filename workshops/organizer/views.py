@@ -151,17 +151,24 @@ def preview(event_id: int) -> str:
     )
 
 
-def _state_change(event_id: int, operation: Callable[[Event], None], success: str) -> Response:
-    event = db.get_or_404(Event, event_id, description="Session introuvable")
+def _apply(
+    event: Event, operation: Callable[[Event], object], success: str, done: str | None = None
+) -> Response:
+    """Run a domain operation, commit and say so; on refusal, roll back and say why."""
     try:
         operation(event)
     except events.EventError as error:
         db.session.rollback()
         flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return redirect(url_for("organizer.edit", event_id=event_id))
+        return redirect(url_for("organizer.edit", event_id=event.id))
+    db.session.commit()
+    flash(success, "success")
+    return redirect(done or url_for("organizer.edit", event_id=event.id))
+
+
+def _state_change(event_id: int, operation: Callable[[Event], object], success: str) -> Response:
+    event = db.get_or_404(Event, event_id, description="Session introuvable")
+    return _apply(event, operation, success)
 
 
 @bp.post("/sessions/<int:event_id>/publier")
@@ -185,15 +192,11 @@ def cancel(event_id: int) -> Page:
     event = db.get_or_404(Event, event_id, description="Session introuvable")
     form = CancelForm()
     if form.validate_on_submit():
-        try:
-            events.cancel_event(event, form.reason.data)
-        except events.EventError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return redirect(url_for("organizer.edit", event_id=event_id))
-        db.session.commit()
-        flash("La session est annulée. Elle reste visible, marquée comme annulée.", "success")
-        return redirect(url_for("organizer.edit", event_id=event_id))
+        return _apply(
+            event,
+            lambda event: events.cancel_event(event, form.reason.data),
+            "La session est annulée. Elle reste visible, marquée comme annulée.",
+        )
     return render_template("organizer/cancel.html", form=form, event=event), (
         422 if form.errors else 200
     )
@@ -215,15 +218,12 @@ def duplicate(event_id: int) -> Response:
 def delete(event_id: int) -> Response:
     """Delete a draft that was never published."""
     event = db.get_or_404(Event, event_id, description="Session introuvable")
-    try:
-        events.delete_event(event)
-    except events.EventError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("organizer.edit", event_id=event_id))
-    db.session.commit()
-    flash("Le brouillon a été supprimé.", "success")
-    return redirect(url_for("organizer.dashboard", vue="brouillons"))
+    return _apply(
+        event,
+        events.delete_event,
+        "Le brouillon a été supprimé.",
+        done=url_for("organizer.dashboard", vue="brouillons"),
+    )
 
 
 @bp.get("/comptes")
