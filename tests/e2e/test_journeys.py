@@ -214,3 +214,27 @@ def test_keyboard_alone_creates_and_publishes_a_session(visitor):
     tab_to(page, title)
     page.keyboard.press("Enter")
     expect(page.get_by_text("Jeudi 4 décembre 2031, de 10 h à 12 h")).to_be_visible()
+
+
+def test_every_back_office_page_passes_axe(visitor):
+    """The pages the journeys above do not reach, each audited on load."""
+    page = visitor.page
+    login(visitor)
+    for view in ("brouillons", "annulees", "passees", "toutes"):
+        visitor.goto(f"/organisation/?vue={view}")
+    page.get_by_role("link", name="Explorer ses données d'usage avec SQL").first.click()
+    visitor.audit()
+    page.get_by_role("link", name="Annuler la session").click()
+    visitor.audit()
+    page.get_by_role("button", name="Annuler la session").click()
+    expect(page.get_by_text("Indiquez le motif de l'annulation.").first).to_be_visible()
+    visitor.audit()
+    visitor.screenshot("organisation-annulation")
+    visitor.goto("/organisation/comptes/nouveau")
+    page.get_by_role("button", name="Créer le compte").click()
+    expect(page.get_by_text("Le formulaire contient")).to_be_visible()
+    visitor.audit()
+    visitor.goto("/organisation/comptes")
+    page.get_by_role("link", name="Karim Benali (démo)").click()
+    visitor.audit()
+    visitor.screenshot("organisation-compte")
