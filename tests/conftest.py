@@ -279,16 +279,14 @@ def pytest_sessionstart(session) -> None:  # type: ignore[no-untyped-def]
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
-    """One line for the skipped PostgreSQL half (pytest would list every test location)."""
-    skipped = terminalreporter.stats.get("skipped", [])
-    reasons = [report.longrepr[2] for report in skipped if isinstance(report.longrepr, tuple)]
-    on_postgres = [reason for reason in reasons if "PostgreSQL" in reason]
-    if on_postgres:
-        reason = on_postgres[0].removeprefix("Skipped: ")
-        terminalreporter.write_line(f"{len(on_postgres)} tests skipped. {reason}", yellow=True)
-    others = len(reasons) - len(on_postgres)
-    if others:
-        terminalreporter.write_line(f"{others} other tests skipped (pytest -rs lists them).")
+    """One line per reason for skipped tests (pytest would list every test location)."""
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        if isinstance(report.longrepr, tuple):
+            reason = report.longrepr[2].removeprefix("Skipped: ")
+            reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in reasons.items():
+        terminalreporter.write_line(f"{count} tests skipped. {reason}", yellow=True)
     for line in SUMMARY:
         terminalreporter.write_line(line)
     if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):

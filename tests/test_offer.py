@@ -104,7 +104,10 @@ def test_empty_offer_body_is_refused_with_a_message(client, admin):
 
 
 def test_only_admins_edit_the_offer_page(client, organizer):
-    assert client.get("/organisation/page-offre").status_code == 403
+    response = client.get("/organisation/page-offre")
+    assert response.status_code == 403
+    assert "Accès refusé" in response.text
+    assert 'class="fr-header"' in response.text
 
 
 def test_anonymous_visitors_are_sent_to_login(client):
