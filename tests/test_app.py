@@ -217,3 +217,30 @@ def test_every_page_uses_the_dsfr_layout(client, create_event):
         assert 'id="contenu"' in html, url
         assert 'class="fr-footer"' in html, url
         assert "<script>" not in html, url  # no inline scripts: DSFR JS is loaded as files
+
+
+def test_search_text_migration_backfills_existing_events(make_app):
+    """Events created before the search column get it filled by the migration."""
+    app = make_app(create_tables=False)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "b3e70074d072"]).exit_code == 0
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO themes (id, name, slug) VALUES (1, 'Visualisation', 'v')")
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO events (id, uid, kind, title, slug, summary, description,"
+                    " starts_at, ends_at, status, created_at, updated_at, sequence)"
+                    " VALUES (1, 'u', 'workshop', 'Données ouvertes', 's', 'Résumé', '',"
+                    " :start, :end, 'published', :start, :start, 0)"
+                ),
+                {"start": datetime(2030, 1, 1, 13), "end": datetime(2030, 1, 1, 15)},
+            )
+            connection.execute(text("INSERT INTO event_themes VALUES (1, 1)"))
+        db.engine.dispose()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.get(Event, 1).search_text == "donnees ouvertes resume visualisation"

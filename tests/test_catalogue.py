@@ -211,3 +211,12 @@ def test_past_and_landing_query_counts_do_not_grow(client, create_event, count_q
         create_event(f"Passé {n}", days=-3 - n, theme_names=[f"T{n}", "SQL"])
         create_event(f"Futur {n}", days=3 + n, theme_names=[f"T{n}", "Python"])
     assert (load("/ateliers/passes"), load("/")) == before
+
+
+def test_search_ignores_accents_and_case_and_reads_themes(client, create_event):
+    create_event("Explorer ses données", theme_names=["MLOps"], description="Cœur du sujet")
+    create_event("Café data")
+    for query in ("donnees", "DONNÉES", "mlops", "coeur", "explorer   DONNEES"):
+        assert titles(client.get(f"/ateliers?q={query}").text) == ["Explorer ses données"], query
+    assert titles(client.get("/ateliers?q=cafe").text) == ["Café data"]
+    assert titles(client.get("/ateliers?q=donnees cafe").text) == []

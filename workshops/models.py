@@ -146,6 +146,9 @@ class Event(db.Model):
     summary: Mapped[str] = mapped_column(String(500), default="")
     #: Markdown, sanitized on render.
     description: Mapped[str] = mapped_column(Text, default="")
+    #: Title, summary, description and themes without accents or case (text.search_key),
+    #: kept up to date by organizer.events; what the catalogue's free-text search reads.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     #: Address or room; None for an online-only event.

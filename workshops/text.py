@@ -57,6 +57,18 @@ class Heading:
     text: str
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"})
+
+
+def search_key(*parts: str) -> str:
+    """Lowercase text without accents, for searching the way people type: 'donnees' finds
+    'Données' on SQLite and PostgreSQL alike, without database extensions."""
+    text = " ".join(part for part in parts if part).translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(stripped.casefold().split())
+
+
 def slugify(value: str, max_length: int = 80) -> str:
     """ASCII, lowercase, hyphen-separated; 'Atelier : SQL & données' -> 'atelier-sql-donnees'."""
     ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")

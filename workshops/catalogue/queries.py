@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, or_
+from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Event, Theme, User, event_themes
+from ..text import search_key
 
 PUBLIC_STATUSES = ("published", "cancelled")
 
@@ -64,13 +65,8 @@ def upcoming_events(filters: CatalogueFilters, now: datetime | None = None) -> S
     elif filters.format == "in_person":
         query = query.where(Event.location.is_not(None), Event.location != "")
     if filters.text:
-        query = query.where(
-            or_(
-                Event.title.icontains(filters.text, autoescape=True),
-                Event.summary.icontains(filters.text, autoescape=True),
-                Event.description.icontains(filters.text, autoescape=True),
-            )
-        )
+        for word in search_key(filters.text).split():
+            query = query.where(Event.search_text.contains(word, autoescape=True))
     return query.order_by(Event.starts_at, Event.id)
 
 

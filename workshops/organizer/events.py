@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from ..dates import utcnow
 from ..extensions import db
 from ..models import Event, Theme, User
-from ..text import slugify
+from ..text import search_key, slugify
 
 #: Fields a subscribed calendar shows: changing one bumps the iCalendar SEQUENCE.
 CALENDAR_FIELDS = (
@@ -206,6 +206,9 @@ def _apply(event: Event, data: EventData, default_organizer: User | None) -> Non
     for name in SCALAR_FIELDS:
         setattr(event, name, getattr(data, name))
     event.themes = resolve_themes(data.theme_names)
+    event.search_text = search_key(
+        event.title, event.summary, event.description, *(theme.name for theme in event.themes)
+    )
     organizers = organizers_by_id(data.organizer_ids)
     if not organizers and default_organizer is not None:
         organizers = [default_organizer]
