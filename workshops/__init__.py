@@ -151,7 +151,6 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(dates.french_duration)
     app.add_template_filter(dates.short_date)
     app.add_template_global(dates.french_range)
-    app.add_template_global(dates.utcnow)
     app.add_template_filter(lambda text: text[:1].upper() + text[1:], "ucfirst")
 
     @app.context_processor

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
-from sqlalchemy import Select, func
+from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 
 from ..dates import utcnow
@@ -196,10 +196,6 @@ def organizers_by_id(ids: Iterable[int]) -> list[User]:
     if not ids:
         return []
     return list(db.session.execute(db.select(User).where(User.id.in_(ids))).scalars())
-
-
-def count_events() -> int:
-    return db.session.execute(db.select(func.count(Event.id))).scalar_one()
 
 
 def _apply(event: Event, data: EventData, default_organizer: User | None) -> None:
