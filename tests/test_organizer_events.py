@@ -277,3 +277,30 @@ def test_unknown_event_is_404_in_back_office(client, organizer):
 def test_state_changes_refuse_get(client, organizer, create_event):
     event = create_event(status="draft")
     assert client.get(f"/organisation/sessions/{event.id}/publier").status_code == 405
+
+
+def test_a_concurrent_duplicate_slug_is_a_409_and_nothing_is_written(
+    app, client, organizer, create_event, monkeypatch
+):
+    create_event("Atelier SQL")
+    # Simulate the race: the slug check ran before the other request committed.
+    monkeypatch.setattr(events, "unique_slug", lambda title, exclude_id: "atelier-sql")
+    response = client.post("/organisation/sessions/nouvelle", data=form_data())
+    assert response.status_code == 409
+    assert "Modification concurrente" in response.text
+    assert db.session.execute(db.select(db.func.count(Event.id))).scalar_one() == 1
+
+
+def test_deactivated_organizers_are_kept_when_editing(client, organizer, create_event, create_user):
+    former = create_user(name="Ancienne Orga")
+    event = create_event(organizer_ids=[former.id, organizer.id])
+    former.active = False
+    db.session.commit()
+    page = client.get(f"/organisation/sessions/{event.id}/modifier").text
+    assert "Ancienne Orga" in page
+    data = form_data(title=event.title)
+    data["organizers"] = [str(former.id), str(organizer.id)]
+    response = client.post(f"/organisation/sessions/{event.id}/modifier", data=data)
+    assert response.status_code == 302
+    db.session.refresh(event)
+    assert {u.name for u in event.organizers} == {"Ancienne Orga", "Olivia Organise"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -16,6 +17,11 @@ MESSAGES = {
         "La page que vous cherchez est introuvable. Excusez-nous pour la gêne occasionnée.",
     ),
     405: ("Méthode non autorisée", "Cette adresse ne peut pas être utilisée de cette façon."),
+    409: (
+        "Modification concurrente",
+        "Une autre modification a été enregistrée au même moment : rien n'a été enregistré. "
+        "Revenez à la page précédente, rechargez-la et recommencez.",
+    ),
     413: ("Envoi trop volumineux", "Les données envoyées dépassent la taille autorisée."),
     429: ("Trop de tentatives", "Vous avez fait trop de tentatives. Patientez puis réessayez."),
     500: (
@@ -42,6 +48,14 @@ def register_error_handlers(app: Flask) -> None:
             "Le formulaire a expiré ou ne provient pas de ce site. "
             "Rechargez la page et envoyez-le à nouveau.",
         )
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError) -> tuple[str, int]:
+        # A unique value taken by a concurrent request between our check and our write
+        # (two drafts with the same title at once): the transaction is rolled back whole.
+        db.session.rollback()
+        app.logger.warning("integrity error: %s", error.orig)
+        return render_error(409)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

@@ -93,7 +93,9 @@ def dashboard() -> str:
 
 def _event_form(event: Event | None = None) -> EventForm:
     form = EventForm()
-    form.set_organizer_choices(accounts.active_users())
+    # Current organizers stay listed even if their account was deactivated since.
+    current = [user for user in (event.organizers if event else []) if not user.active]
+    form.set_organizer_choices(accounts.active_users() + current)
     if event is not None and request.method == "GET":
         form.fill_from(events.EventData.from_event(event))
     return form
