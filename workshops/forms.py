@@ -24,24 +24,24 @@ class Form(FlaskForm):
         locales = ("fr_FR", "fr")
 
 
-class ChoiceField(SelectField):
-    """A select whose unknown value gets a plain French message."""
+class _PlainChoiceMessage:
+    """Replace WTForms' "Not a valid choice" with `choice_message`, in plain French."""
+
+    choice_message: str
 
     def pre_validate(self, form: FlaskForm) -> None:
         try:
-            super().pre_validate(form)
+            super().pre_validate(form)  # type: ignore[misc]
         except ValidationError:
-            raise ValidationError("Choisissez une valeur proposée dans la liste.") from None
+            raise ValidationError(self.choice_message) from None
 
 
-class RadioChoiceField(RadioField):
-    """Radio buttons whose unknown value gets a plain French message."""
+class ChoiceField(_PlainChoiceMessage, SelectField):
+    choice_message = "Choisissez une valeur proposée dans la liste."
 
-    def pre_validate(self, form: FlaskForm) -> None:
-        try:
-            super().pre_validate(form)
-        except ValidationError:
-            raise ValidationError("Choisissez une des options proposées.") from None
+
+class RadioChoiceField(_PlainChoiceMessage, RadioField):
+    choice_message = "Choisissez une des options proposées."
 
 
 class ParisDateTimeField(DateTimeLocalField):

@@ -34,6 +34,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+#: Sent on every response, including the trusted-host refusal that never reaches Flask.
+STATIC_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
 def secret_url(view: F) -> F:
     """Mark a view whose URL carries a secret token: the browser must not leak it in Referer."""
 
@@ -66,19 +76,9 @@ class TrustedHostMiddleware:
             )
         except SecurityError:
             response = Response("Hôte non autorisé.", status=400, mimetype="text/plain")
-            response.headers.update(_static_headers())
+            response.headers.update(STATIC_HEADERS)
             return response(environ, start_response)
         return self.wsgi_app(environ, start_response)
-
-
-def _static_headers() -> dict[str, str]:
-    return {
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-        "X-Frame-Options": "DENY",
-        "Cross-Origin-Opener-Policy": "same-origin",
-        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-    }
 
 
 def register_security(app: Flask) -> None:
@@ -92,7 +92,7 @@ def register_security(app: Flask) -> None:
     @app.after_request
     def security_headers(response: Response) -> Response:
         headers = response.headers
-        for name, value in _static_headers().items():
+        for name, value in STATIC_HEADERS.items():
             headers.setdefault(name, value)
         headers["Referrer-Policy"] = g.get("referrer_policy", "strict-origin-when-cross-origin")
         if request.is_secure:

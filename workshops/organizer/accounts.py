@@ -84,9 +84,12 @@ def list_users() -> list[User]:
     return list(db.session.execute(db.select(User).order_by(User.name)).scalars())
 
 
-def active_users() -> list[User]:
-    return list(
+def selectable_organizers(current: list[User]) -> list[User]:
+    """Active accounts, plus the event's current organizers even if deactivated since, so
+    that saving the event does not silently drop them."""
+    active = list(
         db.session.execute(
             db.select(User).where(User.active.is_(True)).order_by(User.name)
         ).scalars()
     )
+    return active + [user for user in current if not user.active]

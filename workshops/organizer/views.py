@@ -93,9 +93,7 @@ def dashboard() -> str:
 
 def _event_form(event: Event | None = None) -> EventForm:
     form = EventForm()
-    # Current organizers stay listed even if their account was deactivated since.
-    current = [user for user in (event.organizers if event else []) if not user.active]
-    form.set_organizer_choices(accounts.active_users() + current)
+    form.set_organizer_choices(accounts.selectable_organizers(event.organizers if event else []))
     if event is not None and request.method == "GET":
         form.fill_from(events.EventData.from_event(event))
     return form
