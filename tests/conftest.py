@@ -1,4 +1,6 @@
-"""Fixtures: a fresh app and database per test, factory fixtures, an auth helper."""
+"""Fixtures: a fresh app and database per test (SQLite and PostgreSQL), the HTML check,
+the run summary. Data factories live in `factories.py`, logged-in actors in `actors.py`;
+they are imported here so that every test module sees them."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,19 +17,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import event as sa_event
 
 from workshops import create_app
-from workshops.dates import PARIS, utcnow
 from workshops.extensions import db
-from workshops.models import Event, User
-from workshops.organizer import accounts, events
 
 from . import postgres
+from .actors import admin, auth, organizer  # noqa: F401 - fixtures
+from .factories import create_event, create_user  # noqa: F401 - fixtures
 from .htmlcheck import ROOT, HtmlCollector
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 #: Lines for the end-of-run summary (the HTML check runs in a fixture teardown).
 SUMMARY: list[str] = []
-
-PASSWORD = "correct horse battery staple"
 
 
 def browser_tools_required() -> bool:
@@ -143,113 +141,6 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask):  # type: ignore[no-untyped-def]
     return app.test_cli_runner()
-
-
-@pytest.fixture
-def create_user(app: Flask) -> Callable[..., User]:
-    counter = iter(range(1, 10_000))
-
-    def factory(
-        email: str | None = None,
-        name: str | None = None,
-        role: str = "organizer",
-        password: str = PASSWORD,
-        active: bool = True,
-    ) -> User:
-        n = next(counter)
-        user = accounts.create_user(
-            email or f"user{n}@example.org", name or f"Personne {n}", role, password
-        )
-        user.active = active
-        db.session.commit()
-        return user
-
-    return factory
-
-
-def paris(year: int, month: int, day: int, hour: int = 14, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=PARIS)
-
-
-@pytest.fixture
-def create_event(app: Flask, create_user) -> Callable[..., Event]:  # type: ignore[no-untyped-def]
-    """Create an event (published unless `status` says otherwise), starting in `days` days."""
-    owner: list[User] = []
-
-    def factory(
-        title: str = "Atelier SQL",
-        *,
-        status: str = "published",
-        days: float = 7,
-        hours: float = 2,
-        starts_at: datetime | None = None,
-        author: User | None = None,
-        theme_names: list[str] | None = None,
-        reason: str = "Intervenant indisponible.",
-        **fields: Any,
-    ) -> Event:
-        if author is None:
-            if not owner:
-                owner.append(create_user(email="owner@example.org", name="Alice Martin"))
-            author = owner[0]
-        start = starts_at or (utcnow() + timedelta(days=days)).replace(microsecond=0)
-        data = events.EventData(
-            kind=fields.pop("kind", "workshop"),
-            title=title,
-            summary=fields.pop("summary", f"Résumé de {title}"),
-            description=fields.pop("description", ""),
-            starts_at=start,
-            ends_at=fields.pop("ends_at", start + timedelta(hours=hours)),
-            location=fields.pop("location", "Ségur, Paris"),
-            online_url=fields.pop("online_url", None),
-            capacity=fields.pop("capacity", 12),
-            theme_names=theme_names or [],
-            organizer_ids=fields.pop("organizer_ids", []),
-        )
-        assert not fields, f"unknown fields {fields}"
-        event = events.create_event(data, author)
-        if status in ("published", "cancelled"):
-            events.publish_event(event)
-        if status == "cancelled":
-            events.cancel_event(event, reason)
-        db.session.commit()
-        return event
-
-    return factory
-
-
-class AuthActions:
-    def __init__(self, client: FlaskClient) -> None:
-        self.client = client
-
-    def login(self, email: str, password: str = PASSWORD, **kwargs: Any):  # type: ignore[no-untyped-def]
-        return self.client.post(
-            "/organisation/connexion", data={"email": email, "password": password}, **kwargs
-        )
-
-    def logout(self):  # type: ignore[no-untyped-def]
-        return self.client.post("/organisation/deconnexion")
-
-
-@pytest.fixture
-def auth(client: FlaskClient) -> AuthActions:
-    return AuthActions(client)
-
-
-@pytest.fixture
-def organizer(create_user, auth):  # type: ignore[no-untyped-def]
-    """A logged-in organizer."""
-    user = create_user(email="orga@example.org", name="Olivia Organise")
-    auth.login(user.email)
-    return user
-
-
-@pytest.fixture
-def admin(create_user, auth):  # type: ignore[no-untyped-def]
-    """A logged-in admin."""
-    user = create_user(email="admin@example.org", name="Ada Admin", role="admin")
-    auth.login(user.email)
-    return user
 
 
 @pytest.fixture

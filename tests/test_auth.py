@@ -3,12 +3,12 @@ from datetime import timedelta
 import pytest
 from werkzeug.security import check_password_hash
 
+from workshops.accounts.login import LoginError, LoginThrottled, authenticate, is_safe_next
 from workshops.dates import utcnow
 from workshops.extensions import db
 from workshops.models import LoginFailure, User
-from workshops.organizer.auth import LoginError, LoginThrottled, authenticate, is_safe_next
 
-from .conftest import PASSWORD
+from .factories import PASSWORD
 
 LIMITS = {"free_failures": 3, "free_failures_per_address": 10, "delay": 30, "max_delay": 600}
 
@@ -55,7 +55,7 @@ def test_repeated_failures_slow_login_down(make_app, create_user):
     app = make_app(LOGIN_FREE_FAILURES=3, LOGIN_DELAY_SECONDS=60)
     client = app.test_client()
     with app.app_context():
-        from workshops.organizer.accounts import create_user as make_user
+        from workshops.accounts.users import create_user as make_user
 
         make_user("orga@example.org", "O", "organizer", PASSWORD)
         db.session.commit()
@@ -180,7 +180,7 @@ def test_session_cookie_is_httponly_lax_and_secure_outside_debug(make_app):
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     client = app.test_client()
     with app.app_context():
-        from workshops.organizer.accounts import create_user
+        from workshops.accounts.users import create_user
 
         create_user("orga@example.org", "O", "organizer", PASSWORD)
         db.session.commit()
@@ -207,20 +207,31 @@ def test_create_user_command_prompts_for_the_password(app, runner):
 
 
 def test_create_user_command_has_no_password_option(runner):
+    # A password on the command line would stay in the shell history: click itself refuses
+    # the unknown option (exit code 2, usage error), before anything is prompted or stored.
     result = runner.invoke(
-        args=["create-user", "--email", "a@example.org", "--name", "A", "--password", "x"]
+        args=["create-user", "--email", "a@example.org", "--name", "A", "--password", "x"],
+        input="un mot de passe solide\nun mot de passe solide\n",
     )
-    assert result.exit_code != 0
+    assert result.exit_code == 2
+    assert "No such option '--password'" in result.output
+    assert "Mot de passe" not in result.output
     assert db.session.execute(db.select(User)).first() is None
 
 
-def test_create_user_command_refuses_short_passwords_and_bad_emails(runner):
+def test_create_user_command_refuses_weak_passwords_and_bad_emails(runner):
     short = runner.invoke(
         args=["create-user", "--email", "a@example.org", "--name", "A"], input="court\ncourt\n"
     )
     assert short.exit_code == 1
     assert "au moins 12 caractères" in short.output
+    spaces = runner.invoke(
+        args=["create-user", "--email", "a@example.org", "--name", "A"],
+        input=" " * 14 + "\n",
+    )
+    assert spaces.exit_code == 1
+    assert "Le mot de passe est trop simple" in spaces.output
     bad = runner.invoke(args=["create-user", "--email", "pas-une-adresse", "--name", "A"])
     assert bad.exit_code == 1
-    assert "Adresse électronique invalide" in bad.output
+    assert "Saisissez une adresse électronique valide" in bad.output
     assert db.session.execute(db.select(User)).first() is None

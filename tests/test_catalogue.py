@@ -5,7 +5,7 @@ from html import unescape
 from workshops.dates import utcnow
 from workshops.extensions import db
 
-from .conftest import paris
+from .factories import PASSWORD, paris
 
 
 def titles(html: str) -> list[str]:
@@ -87,9 +87,10 @@ def test_pagination_keeps_filters_and_refuses_pages_past_the_end(make_app):
     app = make_app(CATALOGUE_PER_PAGE=2)
     client = app.test_client()
     with app.app_context():
-        from workshops.organizer import accounts, events
+        from workshops.accounts import users as accounts
+        from workshops.events import lifecycle as events
 
-        author = accounts.create_user("a@example.org", "A", "organizer", "x" * 12)
+        author = accounts.create_user("a@example.org", "A", "organizer", PASSWORD)
         for n in range(5):
             event = events.create_event(
                 events.EventData(

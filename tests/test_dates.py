@@ -11,7 +11,7 @@ from workshops.dates import (
     paris_to_utc,
 )
 
-from .conftest import paris
+from .factories import paris
 
 
 def plain(text: str) -> str:

@@ -3,9 +3,9 @@ from html import unescape
 
 import pytest
 
+from workshops.events import lifecycle as events
 from workshops.extensions import db
 from workshops.models import Event
-from workshops.organizer import events
 
 
 def form_data(**overrides):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -11,7 +12,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from .extensions import db
-from .models import USER_ROLES
+from .models import UserRole
 
 DEMO_LOGIN_FILE = "demo-login.txt"
 
@@ -50,22 +51,44 @@ def init_command(no_demo: bool) -> None:
 @click.command("create-user")
 @click.option("--email", prompt="Adresse électronique")
 @click.option("--name", prompt="Nom affiché")
-@click.option("--role", type=click.Choice(USER_ROLES), default="organizer", show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in UserRole]),
+    default=UserRole.ORGANIZER.value,
+    show_default=True,
+)
 @with_appcontext
 def create_user_command(email: str, name: str, role: str) -> None:
     """Create an organizer or admin account. The password is prompted, never an argument."""
-    from email_validator import EmailNotValidError, validate_email
-
-    from .organizer.accounts import AccountError, create_user
+    from .accounts.passwords import password_problem
+    from .accounts.users import AccountError, create_user
+    from .addresses import InvalidEmail, normalize_email
 
     try:
-        email = validate_email(email, check_deliverability=False).normalized
-    except EmailNotValidError as error:
-        raise click.ClickException(f"Adresse électronique invalide : {error}") from None
-    password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
+        email = normalize_email(email)
+    except InvalidEmail as error:
+        raise click.ClickException(str(error)) from None
+    password = click.prompt(
+        "Mot de passe",
+        hide_input=True,
+        confirmation_prompt=True,
+        value_proc=_acceptable_password(password_problem),
+    )
     try:
         user = create_user(email, name, role, password)
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Compte créé : {user.email} ({user.role_label}).")
+
+
+def _acceptable_password(problem: Callable[[str], str | None]) -> Callable[[str], str]:
+    """A click value processor: a refused password is asked again, with the domain's reason."""
+
+    def check(value: str) -> str:
+        reason = problem(value)
+        if reason:
+            raise click.BadParameter(reason)
+        return value
+
+    return check

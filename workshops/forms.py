@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from flask import render_template
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectChoice, SelectField
 from wtforms.validators import ValidationError
@@ -17,6 +18,12 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
+
+
+def render_form(template: str, form: FlaskForm, **context: object) -> tuple[str, int]:
+    """Render a page holding `form`: 422 when the submitted form has errors, else 200, so
+    that tests, scripts and assistive tools can tell a refused submission from a page."""
+    return render_template(template, form=form, **context), 422 if form.errors else 200
 
 
 class Form(FlaskForm):

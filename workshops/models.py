@@ -1,12 +1,15 @@
-"""All tables. See ../shared/DESIGN.md for the domain model.
+"""All tables, and the enumerations their columns hold.
 
 The main entity is `Event`, never "Session": Flask and SQLAlchemy both own that word.
+Statuses, kinds and roles are `StrEnum`s: each value is written once, here, and compares
+equal to the plain string stored in the database.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -26,16 +29,42 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .dates import utcnow
 from .extensions import db
 
-EVENT_KINDS = ("workshop", "community")
-EVENT_STATUSES = ("draft", "published", "cancelled")
-USER_ROLES = ("admin", "organizer")
 
-KIND_LABELS = {"workshop": "Atelier collectif", "community": "Session communauté"}
-STATUS_LABELS = {"draft": "Brouillon", "published": "Publié", "cancelled": "Annulé"}
-ROLE_LABELS = {
-    "admin": "Administrateur ou administratrice",
-    "organizer": "Organisateur ou organisatrice",
-}
+class EventKind(StrEnum):
+    WORKSHOP = "workshop"
+    COMMUNITY = "community"
+
+    @property
+    def label(self) -> str:
+        return {"workshop": "Atelier collectif", "community": "Session communauté"}[self]
+
+
+class EventStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        # Feminine: the word beside it is "session".
+        return {"draft": "Brouillon", "published": "Publiée", "cancelled": "Annulée"}[self]
+
+
+class UserRole(StrEnum):
+    ADMIN = "admin"
+    ORGANIZER = "organizer"
+
+    @property
+    def label(self) -> str:
+        return {
+            "admin": "Administrateur ou administratrice",
+            "organizer": "Organisateur ou organisatrice",
+        }[self]
+
+
+def _in(column: str, values: type[StrEnum]) -> str:
+    """`kind IN ('workshop', 'community')`: the same SQL the first migration wrote."""
+    return f"{column} IN {tuple(member.value for member in values)!r}"
 
 
 class UTCDateTime(TypeDecorator):
@@ -86,7 +115,7 @@ class User(UserMixin, db.Model):
     """An organizer or admin account. Participants are not users: they have no password."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(f"role IN {USER_ROLES!r}", name="role"),)
+    __table_args__ = (CheckConstraint(_in("role", UserRole), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Normalized (lowercase, validated) email; the login.
@@ -94,7 +123,7 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     #: Werkzeug scrypt hash.
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20), default="organizer")
+    role: Mapped[str] = mapped_column(String(20), default=UserRole.ORGANIZER.value)
     #: Deactivated accounts cannot log in; their past events keep their name.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -106,11 +135,11 @@ class User(UserMixin, db.Model):
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == UserRole.ADMIN
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS[self.role]
+        return UserRole(self.role).label
 
 
 class Theme(db.Model):
@@ -130,14 +159,14 @@ class Event(db.Model):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
-        CheckConstraint(f"kind IN {EVENT_KINDS!r}", name="kind"),
-        CheckConstraint(f"status IN {EVENT_STATUSES!r}", name="status"),
+        CheckConstraint(_in("kind", EventKind), name="kind"),
+        CheckConstraint(_in("status", EventStatus), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: iCalendar UID: random, fixed at creation, never changes (not even when the slug does).
     uid: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: str(uuid.uuid4()))
-    #: "workshop" (atelier collectif) or "community" (session communauté).
+    #: An EventKind: atelier collectif or session communauté.
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(200))
     #: URL name; follows the title while a draft, frozen once first published.
@@ -147,7 +176,7 @@ class Event(db.Model):
     #: Markdown, sanitized on render.
     description: Mapped[str] = mapped_column(Text, default="")
     #: Title, summary, description and themes without accents or case (text.search_key),
-    #: kept up to date by organizer.events; what the catalogue's free-text search reads.
+    #: kept up to date by events.lifecycle; what the catalogue's free-text search reads.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -159,7 +188,7 @@ class Event(db.Model):
     capacity: Mapped[int | None] = mapped_column(Integer)
     #: After this instant nobody can sign up; None means "until the event starts".
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=EventStatus.DRAFT.value, index=True)
     #: Shown publicly on a cancelled event.
     cancellation_reason: Mapped[str | None] = mapped_column(Text)
     #: Set at the first publication; from then on the slug is stable.
@@ -176,11 +205,11 @@ class Event(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return EventKind(self.kind).label
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return EventStatus(self.status).label
 
     @property
     def duration(self) -> timedelta:

@@ -1,4 +1,4 @@
-"""What the public may see, and how the catalogue filters it.
+"""How the catalogue lists and filters what the public may see (decided in events.visibility).
 
 Each function returns a statement or a few rows with their themes eagerly loaded, so a page's
 query count does not grow with the number of events it shows.
@@ -10,17 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select
-from sqlalchemy.orm import selectinload
 
 from ..dates import utcnow
+from ..events.visibility import PUBLIC_STATUSES, public_events
 from ..extensions import db
-from ..models import Event, Theme, User, event_themes
+from ..models import Event, EventKind, EventStatus, Theme, event_themes
 from ..text import search_key
 
-PUBLIC_STATUSES = ("published", "cancelled")
-
 #: URL values of the filters (French, bookmarkable) -> internal values.
-KIND_PARAMS = {"atelier": "workshop", "communaute": "community"}
+KIND_PARAMS = {"atelier": EventKind.WORKSHOP, "communaute": EventKind.COMMUNITY}
 FORMAT_PARAMS = {"en-ligne": "online", "sur-place": "in_person"}
 
 
@@ -38,18 +36,10 @@ class CatalogueFilters:
         return any((self.kind, self.theme, self.format, self.text))
 
 
-def _public() -> Select[tuple[Event]]:
-    return (
-        db.select(Event)
-        .where(Event.status.in_(PUBLIC_STATUSES))
-        .options(selectinload(Event.themes))
-    )
-
-
 def upcoming_events(filters: CatalogueFilters, now: datetime | None = None) -> Select[tuple[Event]]:
     """Published (and cancelled, marked) events not yet over, soonest first."""
     now = now or utcnow()
-    query = _public().where(Event.ends_at > now)
+    query = public_events().where(Event.ends_at > now)
     if filters.kind:
         query = query.where(Event.kind == filters.kind)
     if filters.theme:
@@ -73,15 +63,19 @@ def upcoming_events(filters: CatalogueFilters, now: datetime | None = None) -> S
 def past_events(now: datetime | None = None) -> Select[tuple[Event]]:
     """Events already over, most recent first."""
     now = now or utcnow()
-    return _public().where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id.desc())
+    return (
+        public_events()
+        .where(Event.ends_at <= now)
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+    )
 
 
 def next_events(limit: int = 3, now: datetime | None = None) -> list[Event]:
     """The next published sessions for the landing page (cancelled ones are not advertised)."""
     now = now or utcnow()
     query = (
-        _public()
-        .where(Event.status == "published", Event.ends_at > now)
+        public_events()
+        .where(Event.status == EventStatus.PUBLISHED, Event.ends_at > now)
         .order_by(Event.starts_at, Event.id)
         .limit(limit)
     )
@@ -102,17 +96,3 @@ def themes_in_use() -> list[Theme]:
         .order_by(Theme.name)
     )
     return list(db.session.execute(query).scalars())
-
-
-def event_for_viewer(slug: str, viewer: User | None) -> Event | None:
-    """The event a visitor may see at this slug: drafts only for organizers."""
-    event = db.session.execute(
-        db.select(Event)
-        .where(Event.slug == slug)
-        .options(selectinload(Event.themes), selectinload(Event.organizers))
-    ).scalar_one_or_none()
-    if event is None:
-        return None
-    if event.status == "draft" and viewer is None:
-        return None
-    return event

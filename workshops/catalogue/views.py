@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
+from ..events.visibility import event_for_viewer
 from ..extensions import db
 from ..text import render_markdown
 from .forms import FilterForm
-from .queries import event_for_viewer, past_events, themes_in_use, upcoming_events
+from .queries import past_events, themes_in_use, upcoming_events
 
 bp = Blueprint("catalogue", __name__, url_prefix="/ateliers")
 
@@ -58,8 +59,7 @@ def past() -> str:
 @bp.get("/<slug>")
 def detail(slug: str) -> str:
     """One session. Drafts answer 404 except to organizers, who see a banner."""
-    viewer = current_user if current_user.is_authenticated else None
-    event = event_for_viewer(slug, viewer)
+    event = event_for_viewer(slug, current_user)
     if event is None:
         abort(404)
     description, _ = render_markdown(event.description)

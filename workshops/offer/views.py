@@ -7,7 +7,9 @@ from flask_login import current_user
 
 from ..catalogue.queries import next_events
 from ..extensions import db
-from ..organizer.permissions import role_required
+from ..forms import render_form
+from ..models import UserRole
+from ..permissions import role_required
 from ..text import render_markdown
 from .content import get_offer_page, save_offer_page
 from .forms import OfferPageForm
@@ -41,8 +43,8 @@ def contact_settings() -> dict[str, str]:
 
 
 @bp.route("/organisation/page-offre", methods=["GET", "POST"])
-@role_required("admin")
-def edit() -> str:
+@role_required(UserRole.ADMIN)
+def edit() -> str | tuple[str, int]:
     """Edit the offer page's Markdown, with a server-side preview before saving."""
     page = get_offer_page()
     form = OfferPageForm(obj=page)
@@ -56,8 +58,7 @@ def edit() -> str:
             db.session.commit()
             flash("La page d'accueil a été mise à jour.", "success")
             return redirect(url_for("offer.edit"))
-    status = 422 if form.errors else 200
-    return render_template("offer/edit.html", form=form, page=page, preview=preview), status
+    return render_form("offer/edit.html", form, page=page, preview=preview)
 
 
 @bp.get("/accessibilite")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
 from wtforms import (
     BooleanField,
     EmailField,
@@ -22,6 +21,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..accounts.passwords import PASSWORD_HINT, password_problem
+from ..addresses import InvalidEmail, normalize_email
+from ..events.lifecycle import SCALAR_FIELDS, EventData
 from ..forms import (
     ChoiceField,
     Form,
@@ -30,9 +32,7 @@ from ..forms import (
     RadioChoiceField,
     choices,
 )
-from ..models import KIND_LABELS, ROLE_LABELS
-from .auth import MIN_PASSWORD_LENGTH
-from .events import SCALAR_FIELDS, EventData
+from ..models import EventKind, UserRole
 
 
 class LoginForm(Form):
@@ -66,7 +66,7 @@ def _validate_http_url(form: Form, field: URLField) -> None:
 class EventForm(Form):
     kind = RadioChoiceField(
         "Type de session",
-        choices=choices(KIND_LABELS.items()),
+        choices=choices((kind.value, kind.label) for kind in EventKind),
         validators=[InputRequired("Choisissez le type de session.")],
     )
     title = StringField(
@@ -197,19 +197,16 @@ class CancelForm(Form):
 
 def _validate_email(form: Form, field: EmailField) -> None:
     try:
-        field.data = validate_email(field.data or "", check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        raise ValidationError(
-            "Saisissez une adresse électronique valide, par exemple nom@domaine.fr."
-        ) from None
+        field.data = normalize_email(field.data or "")
+    except InvalidEmail as error:
+        raise ValidationError(str(error)) from None
 
 
-class _PasswordRules:
-    def __call__(self, form: Form, field: PasswordField) -> None:
-        if field.data and len(field.data) < MIN_PASSWORD_LENGTH:
-            raise ValidationError(
-                f"Le mot de passe doit contenir au moins {MIN_PASSWORD_LENGTH} caractères."
-            )
+def _validate_password(form: Form, field: PasswordField) -> None:
+    """The domain's rule, so the form and `flask create-user` refuse the same passwords."""
+    problem = field.data and password_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
 
 
 class UserForm(Form):
@@ -223,11 +220,15 @@ class UserForm(Form):
         filters=[_strip],
         validators=[DataRequired("Saisissez le nom."), Length(max=200)],
     )
-    role = ChoiceField("Rôle", choices=choices(ROLE_LABELS.items()), validate_choice=True)
+    role = ChoiceField(
+        "Rôle",
+        choices=choices((role.value, role.label) for role in UserRole),
+        default=UserRole.ORGANIZER.value,
+        validate_choice=True,
+    )
     active = BooleanField("Compte actif", default=True)
     password = PasswordField(
         "Mot de passe",
-        description=f"Au moins {MIN_PASSWORD_LENGTH} caractères. "
-        "Laissez vide pour ne pas le modifier.",
-        validators=[Optional(), Length(max=200), _PasswordRules()],
+        description=f"{PASSWORD_HINT} Laissez vide pour ne pas le modifier.",
+        validators=[Optional(), Length(max=200), _validate_password],
     )

@@ -1,4 +1,8 @@
-"""Back office under /organisation/: login, events, accounts. Views stay thin."""
+"""Back office under /organisation/: login, events, accounts.
+
+Views stay thin: they parse the form, call a domain function (events.lifecycle,
+accounts.users, accounts.login), commit once, and redirect (PRG).
+"""
 
 from __future__ import annotations
 
@@ -17,13 +21,18 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from ..accounts import users as accounts
+from ..accounts.login import LoginError, LoginThrottled, authenticate, is_safe_next, wait_message
+from ..accounts.passwords import PASSWORD_HINT
+from ..events import lifecycle as events
+from ..events.visibility import allowed_actions
 from ..extensions import db
-from ..models import Event, User
+from ..forms import render_form
+from ..models import Event, User, UserRole
+from ..permissions import role_required
 from ..text import render_markdown
-from . import accounts, events
-from .auth import LoginError, LoginThrottled, authenticate, is_safe_next, wait_message
 from .forms import CancelForm, EventForm, LoginForm, UserForm
-from .permissions import role_required
+from .queries import BACKOFFICE_VIEWS, backoffice_events
 
 bp = Blueprint("organizer", __name__, url_prefix="/organisation")
 
@@ -81,13 +90,11 @@ def logout() -> Response:
 def dashboard() -> str:
     """All events for organizers, by view: upcoming, drafts, cancelled, past, all."""
     view = request.args.get("vue", "a-venir")
-    if view not in events.BACKOFFICE_VIEWS:
+    if view not in BACKOFFICE_VIEWS:
         abort(404)
-    pagination = db.paginate(
-        events.backoffice_events(view), per_page=25, error_out=False, count=True
-    )
+    pagination = db.paginate(backoffice_events(view), per_page=25, error_out=False, count=True)
     return render_template(
-        "organizer/dashboard.html", pagination=pagination, view=view, views=events.BACKOFFICE_VIEWS
+        "organizer/dashboard.html", pagination=pagination, view=view, views=BACKOFFICE_VIEWS
     )
 
 
@@ -111,9 +118,7 @@ def create() -> Page:
         db.session.commit()
         flash("Le brouillon a été enregistré. Publiez-le quand il est prêt.", "success")
         return redirect(url_for("organizer.edit", event_id=event.id))
-    return render_template("organizer/event_form.html", form=form, event=None), (
-        422 if form.errors else 200
-    )
+    return render_form("organizer/event_form.html", form, event=None, actions=frozenset())
 
 
 @bp.route("/sessions/<int:event_id>/modifier", methods=["GET", "POST"])
@@ -129,15 +134,34 @@ def edit(event_id: int) -> Page:
             db.session.rollback()
             flash(str(error), "error")
             return redirect(url_for("organizer.edit", event_id=event_id))
+        if request.form.get("publier"):
+            return _save_and_publish(event, changed)
         db.session.commit()
         flash(
             "Les modifications ont été enregistrées." if changed else "Aucune modification.",
             "success" if changed else "info",
         )
         return redirect(url_for("organizer.edit", event_id=event.id))
-    return render_template("organizer/event_form.html", form=form, event=event), (
-        422 if form.errors else 200
+    return render_form(
+        "organizer/event_form.html", form, event=event, actions=allowed_actions(event)
     )
+
+
+def _save_and_publish(event: Event, changed: bool) -> Response:
+    """ "Enregistrer et publier": the edits are kept even when publishing is refused."""
+    try:
+        events.publish_event(event)  # checks everything before changing anything
+    except events.EventError as error:
+        db.session.commit()
+        not_published = (
+            "la session n’est pas publiée" if changed else "La session n’est pas publiée"
+        )
+        saved = "Les modifications ont été enregistrées, mais " if changed else ""
+        flash(f"{saved}{not_published} : {error}", "error")
+    else:
+        db.session.commit()
+        flash("La session est enregistrée et publiée.", "success")
+    return redirect(url_for("organizer.edit", event_id=event.id))
 
 
 @bp.get("/sessions/<int:event_id>/apercu")
@@ -197,9 +221,7 @@ def cancel(event_id: int) -> Page:
             lambda event: events.cancel_event(event, form.reason.data),
             "La session est annulée. Elle reste visible, marquée comme annulée.",
         )
-    return render_template("organizer/cancel.html", form=form, event=event), (
-        422 if form.errors else 200
-    )
+    return render_form("organizer/cancel.html", form, event=event)
 
 
 @bp.post("/sessions/<int:event_id>/dupliquer")
@@ -227,18 +249,18 @@ def delete(event_id: int) -> Response:
 
 
 @bp.get("/comptes")
-@role_required("admin")
+@role_required(UserRole.ADMIN)
 def users() -> str:
     """Accounts of organizers and admins."""
     return render_template("organizer/users.html", users=accounts.list_users())
 
 
 @bp.route("/comptes/nouveau", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(UserRole.ADMIN)
 def create_user() -> Page:
     """Create an organizer or admin account."""
     form = UserForm()
-    form.password.description = "Au moins 12 caractères."
+    form.password.description = PASSWORD_HINT
     if form.validate_on_submit():
         if not form.password.data:
             form.password.errors.append("Choisissez un mot de passe.")
@@ -253,13 +275,11 @@ def create_user() -> Page:
                 db.session.commit()
                 flash("Le compte a été créé.", "success")
                 return redirect(url_for("organizer.users"))
-    return render_template("organizer/user_form.html", form=form, user=None), (
-        422 if form.errors else 200
-    )
+    return render_form("organizer/user_form.html", form, user=None)
 
 
 @bp.route("/comptes/<int:user_id>", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(UserRole.ADMIN)
 def edit_user(user_id: int) -> Page:
     """Change an account's name, role, status or password."""
     user = db.get_or_404(User, user_id, description="Compte introuvable")
@@ -281,6 +301,4 @@ def edit_user(user_id: int) -> Page:
             db.session.commit()
             flash("Le compte a été mis à jour.", "success")
             return redirect(url_for("organizer.users"))
-    return render_template("organizer/user_form.html", form=form, user=user), (
-        422 if form.errors else 200
-    )
+    return render_form("organizer/user_form.html", form, user=user)

@@ -1,7 +1,8 @@
 """Event operations: create, edit, publish, unpublish, cancel, duplicate, delete.
 
 They take plain values, only flush, and raise EventError with a French message the view
-shows; the view commits once per request.
+shows; the view commits once per request. Which operation a state allows is decided once,
+in `visibility.allowed_actions`; each operation checks it before acting.
 """
 
 from __future__ import annotations
@@ -10,13 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
-from sqlalchemy import Select
-from sqlalchemy.orm import selectinload
-
 from ..dates import utcnow
 from ..extensions import db
-from ..models import Event, Theme, User
+from ..models import Event, EventStatus, Theme, User
 from ..text import search_key, slugify
+from .visibility import EventAction, allowed_actions
 
 #: Fields a subscribed calendar shows: changing one bumps the iCalendar SEQUENCE.
 CALENDAR_FIELDS = (
@@ -77,7 +76,9 @@ SCALAR_FIELDS = tuple(
 
 def create_event(data: EventData, author: User) -> Event:
     """A new draft; its author organizes it unless other organizers were chosen."""
-    event = Event(status="draft", created_by=author, slug=unique_slug(data.title, exclude_id=None))
+    event = Event(
+        status=EventStatus.DRAFT, created_by=author, slug=unique_slug(data.title, exclude_id=None)
+    )
     _apply(event, data, default_organizer=author)
     db.session.add(event)
     db.session.flush()
@@ -86,10 +87,7 @@ def create_event(data: EventData, author: User) -> Event:
 
 def update_event(event: Event, data: EventData) -> bool:
     """Apply the form; return whether anything changed. Cancelled events are frozen."""
-    if event.status == "cancelled":
-        raise EventError(
-            "Une session annulée ne peut plus être modifiée. Dupliquez-la pour la reprogrammer."
-        )
+    _require(event, EventAction.EDIT)
     before = EventData.from_event(event)
     _apply(event, data, default_organizer=None)
     after = EventData.from_event(event)
@@ -103,10 +101,24 @@ def update_event(event: Event, data: EventData) -> bool:
 
 
 def publish_event(event: Event, now: datetime | None = None) -> None:
-    if event.status != "draft":
-        raise EventError("Seul un brouillon peut être publié.")
+    """Make a draft public. A copy left unchanged (same title, same start as another public
+    session) is refused: the catalogue would show the same session twice."""
+    _require(event, EventAction.PUBLISH)
+    twin = db.session.execute(
+        db.select(Event.id).where(
+            Event.id != event.id,
+            Event.status == EventStatus.PUBLISHED,
+            Event.title == event.title,
+            Event.starts_at == event.starts_at,
+        )
+    ).first()
+    if twin is not None:
+        raise EventError(
+            "Une session publiée porte déjà ce titre à la même date : "
+            "modifiez la date ou le titre de cette copie avant de la publier."
+        )
     now = now or utcnow()
-    event.status = "published"
+    event.status = EventStatus.PUBLISHED
     if event.first_published_at is None:
         event.first_published_at = now
     _touch(event, calendar_visible=True, now=now)
@@ -114,23 +126,20 @@ def publish_event(event: Event, now: datetime | None = None) -> None:
 
 
 def unpublish_event(event: Event) -> None:
-    if event.status != "published":
-        raise EventError("Seule une session publiée peut être dépubliée.")
-    event.status = "draft"
+    """Take a published event back to draft; its address stays frozen."""
+    _require(event, EventAction.UNPUBLISH)
+    event.status = EventStatus.DRAFT
     _touch(event, calendar_visible=True)
     db.session.flush()
 
 
 def cancel_event(event: Event, reason: str) -> None:
     """Cancel a published event; it stays visible, marked, with the reason."""
-    if event.status != "published":
-        raise EventError(
-            "Seule une session publiée peut être annulée. Un brouillon peut être supprimé."
-        )
+    _require(event, EventAction.CANCEL)
     reason = reason.strip()
     if not reason:
         raise EventError("Indiquez le motif de l'annulation : il sera affiché publiquement.")
-    event.status = "cancelled"
+    event.status = EventStatus.CANCELLED
     event.cancellation_reason = reason
     _touch(event, calendar_visible=True)
     db.session.flush()
@@ -144,13 +153,31 @@ def duplicate_event(event: Event, author: User) -> Event:
 def delete_event(event: Event) -> None:
     """Delete a draft that was never published; published ones must be cancelled instead,
     so that calendars which saw them learn of it."""
-    if event.status != "draft" or event.first_published_at is not None:
-        raise EventError(
-            "Seuls les brouillons jamais publiés peuvent être supprimés. "
-            "Annulez la session pour prévenir les personnes qui l'ont vue."
-        )
+    _require(event, EventAction.DELETE)
     db.session.delete(event)
     db.session.flush()
+
+
+#: Why an operation is refused, by operation, for the organizer.
+REFUSALS = {
+    EventAction.EDIT: (
+        "Une session annulée ne peut plus être modifiée. Dupliquez-la pour la reprogrammer."
+    ),
+    EventAction.PUBLISH: "Seul un brouillon peut être publié.",
+    EventAction.UNPUBLISH: "Seule une session publiée peut être dépubliée.",
+    EventAction.CANCEL: (
+        "Seule une session publiée peut être annulée. Un brouillon peut être supprimé."
+    ),
+    EventAction.DELETE: (
+        "Seuls les brouillons jamais publiés peuvent être supprimés. "
+        "Annulez la session pour prévenir les personnes qui l'ont vue."
+    ),
+}
+
+
+def _require(event: Event, action: EventAction) -> None:
+    if action not in allowed_actions(event):
+        raise EventError(REFUSALS[action])
 
 
 def unique_slug(title: str, exclude_id: int | None) -> str:
@@ -219,30 +246,3 @@ def _touch(event: Event, *, calendar_visible: bool, now: datetime | None = None)
     event.updated_at = now or utcnow()
     if calendar_visible:
         event.sequence = (event.sequence or 0) + 1
-
-
-#: Back-office list views: URL value -> label.
-BACKOFFICE_VIEWS = {
-    "a-venir": "À venir",
-    "brouillons": "Brouillons",
-    "annulees": "Annulées",
-    "passees": "Passées",
-    "toutes": "Toutes",
-}
-
-
-def backoffice_events(view: str, now: datetime | None = None) -> Select[tuple[Event]]:
-    """Statement listing events for the back office, with themes and organizers preloaded."""
-    now = now or utcnow()
-    query = db.select(Event).options(selectinload(Event.themes), selectinload(Event.organizers))
-    if view == "a-venir":
-        query = query.where(Event.ends_at > now).order_by(Event.starts_at, Event.id)
-    elif view == "brouillons":
-        query = query.where(Event.status == "draft").order_by(Event.starts_at, Event.id)
-    elif view == "annulees":
-        query = query.where(Event.status == "cancelled").order_by(Event.starts_at.desc())
-    elif view == "passees":
-        query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id.desc())
-    else:
-        query = query.order_by(Event.starts_at.desc(), Event.id.desc())
-    return query

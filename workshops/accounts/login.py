@@ -6,16 +6,15 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy.dialects import postgresql, sqlite
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..addresses import email_key
 from ..dates import utcnow
 from ..extensions import db
 from ..models import LoginFailure, User
+from .passwords import hash_password, verify_password
 
-PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hash method, not a password
-MIN_PASSWORD_LENGTH = 12
 # Checked when the email is unknown, so that a wrong email costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method=PASSWORD_METHOD)
+_DUMMY_HASH = hash_password("not-a-real-password")
 
 
 class LoginError(Exception):
@@ -28,14 +27,6 @@ class LoginThrottled(Exception):
     def __init__(self, wait: int) -> None:
         super().__init__(wait)
         self.wait = wait
-
-
-def hash_password(password: str) -> str:
-    return generate_password_hash(password, method=PASSWORD_METHOD)
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def authenticate(
@@ -56,7 +47,7 @@ def authenticate(
     counted from the last failure. A success clears the account's counter.
     """
     now = now or utcnow()
-    email = normalize_email(email)
+    email = email_key(email)
     keys = {f"email:{email}": free_failures, f"ip:{address}": free_failures_per_address}
     rows = db.session.execute(db.select(LoginFailure).where(LoginFailure.key.in_(keys))).scalars()
     for row in rows:
@@ -65,7 +56,7 @@ def authenticate(
             raise LoginThrottled(wait)
 
     user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if not (user and valid and user.active):
         for key in keys:
             _record_failure(key, now)

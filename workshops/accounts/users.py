@@ -1,12 +1,13 @@
-"""Organizer and admin accounts."""
+"""Admins manage organizer and admin accounts; the service always keeps an active admin."""
 
 from __future__ import annotations
 
 from sqlalchemy import func
 
+from ..addresses import InvalidEmail, normalize_email
 from ..extensions import db
-from ..models import USER_ROLES, User
-from .auth import MIN_PASSWORD_LENGTH, hash_password, normalize_email
+from ..models import User, UserRole
+from .passwords import hash_password, password_problem
 
 
 class AccountError(Exception):
@@ -17,15 +18,30 @@ class AccountError(Exception):
         self.field = field
 
 
+def _clean_email(email: str) -> str:
+    try:
+        return normalize_email(email)
+    except InvalidEmail as error:
+        raise AccountError(str(error)) from None
+
+
+def _check_role(role: str) -> UserRole:
+    try:
+        return UserRole(role)
+    except ValueError:
+        raise AccountError("Rôle inconnu.", field="role") from None
+
+
+def _check_password(password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem, field="password")
+
+
 def create_user(email: str, name: str, role: str, password: str) -> User:
-    email = normalize_email(email)
-    if role not in USER_ROLES:
-        raise AccountError("Rôle inconnu.", field="role")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            f"Le mot de passe doit contenir au moins {MIN_PASSWORD_LENGTH} caractères.",
-            field="password",
-        )
+    email = _clean_email(email)
+    role = _check_role(role)
+    _check_password(password)
     if find_user(email) is not None:
         raise AccountError("Un compte existe déjà avec cette adresse électronique.")
     user = User(email=email, name=name.strip(), role=role, password_hash=hash_password(password))
@@ -44,13 +60,14 @@ def update_user(
     password: str | None,
 ) -> None:
     """Change an account; never leaves the service without an active admin."""
-    email = normalize_email(email)
-    if role not in USER_ROLES:
-        raise AccountError("Rôle inconnu.", field="role")
+    email = _clean_email(email)
+    role = _check_role(role)
+    if password:
+        _check_password(password)
     other = find_user(email)
     if other is not None and other.id != user.id:
         raise AccountError("Un compte existe déjà avec cette adresse électronique.")
-    loses_admin = user.is_admin and user.active and (role != "admin" or not active)
+    loses_admin = user.is_admin and user.active and (role != UserRole.ADMIN or not active)
     if loses_admin and active_admin_count() <= 1:
         raise AccountError(
             "Ce compte est le dernier compte administrateur actif : "
@@ -59,24 +76,18 @@ def update_user(
         )
     user.email, user.name, user.role, user.active = email, name.strip(), role, active
     if password:
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise AccountError(
-                f"Le mot de passe doit contenir au moins {MIN_PASSWORD_LENGTH} caractères.",
-                field="password",
-            )
         user.password_hash = hash_password(password)
     db.session.flush()
 
 
 def find_user(email: str) -> User | None:
-    return db.session.execute(
-        db.select(User).filter_by(email=normalize_email(email))
-    ).scalar_one_or_none()
+    """The account with this (already normalized) address."""
+    return db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
 
 
 def active_admin_count() -> int:
     return db.session.execute(
-        db.select(func.count(User.id)).where(User.role == "admin", User.active.is_(True))
+        db.select(func.count(User.id)).where(User.role == UserRole.ADMIN, User.active.is_(True))
     ).scalar_one()
 
 

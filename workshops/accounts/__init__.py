@@ -1,0 +1,1 @@
+"""Organizer and admin accounts: passwords, login, and the admins' account management."""
