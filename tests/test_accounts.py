@@ -1,3 +1,6 @@
+import pytest
+
+from workshops.accounts import users as accounts
 from workshops.extensions import db
 from workshops.models import User
 
@@ -67,3 +70,44 @@ def test_admin_deactivates_an_account(client, admin, create_user, auth):
 def test_organizers_cannot_manage_accounts(client, organizer):
     assert client.get("/organisation/comptes").status_code == 403
     assert client.post("/organisation/comptes/nouveau", data={}).status_code == 403
+
+
+def test_one_normalize_email_rule_for_forms_cli_and_domain():
+    from workshops.addresses import InvalidEmail, email_key, normalize_email
+
+    assert normalize_email("  Ana.Lopez@Example.ORG ") == "ana.lopez@example.org"
+    for bad in ("", "ana", "ana@", "@example.org", "ana@example", "a b@example.org"):
+        with pytest.raises(InvalidEmail, match="Saisissez une adresse électronique valide"):
+            normalize_email(bad)
+    # Looking up what someone typed at login never raises, and finds the same key.
+    assert email_key(" ANA.lopez@example.org") == "ana.lopez@example.org"
+    assert email_key(" Pas Une Adresse ") == "pas une adresse"
+
+
+def test_domain_refuses_weak_passwords_whatever_the_caller(app):
+    for weak, message in [
+        ("court", "au moins 12 caractères"),
+        (" " * 20, "trop simple"),
+        ("aaaaaaaaaaaaaaaa", "trop simple"),
+        ("abab abab abab", "trop simple"),
+    ]:
+        with pytest.raises(accounts.AccountError, match=message) as refused:
+            accounts.create_user("x@example.org", "X", "organizer", weak)
+        assert refused.value.field == "password"
+    assert accounts.create_user("x@example.org", "X", "organizer", "abcde abcde ab")
+
+
+def test_admin_form_shows_the_domain_password_message(client, admin):
+    response = client.post(
+        "/organisation/comptes/nouveau",
+        data={"email": "x@example.org", "name": "X", "role": "organizer", "password": " " * 16},
+    )
+    assert response.status_code == 422
+    assert "Le mot de passe est trop simple" in response.text
+    assert db.session.execute(db.select(User).filter_by(email="x@example.org")).first() is None
+
+
+def test_a_new_account_defaults_to_organizer(client, admin):
+    html = client.get("/organisation/comptes/nouveau").text
+    assert '<option selected value="organizer">' in html
+    assert '<option selected value="admin">' not in html

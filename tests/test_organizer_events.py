@@ -58,6 +58,15 @@ def test_the_edit_form_shows_paris_times_back(client, organizer):
         ({"ends_at": "2031-12-04T14:00"}, "ends_at", "La fin doit être postérieure au début."),
         ({"starts_at": "demain"}, "starts_at", "Saisissez une date et une heure valides"),
         ({"starts_at": "2031-02-30T14:00"}, "starts_at", "Saisissez une date et une heure valides"),
+        # Year 1 overflowed the time zone conversion (a 500); far years are typos.
+        ({"starts_at": "0001-01-01T14:00"}, "starts_at", "comprise entre 2000 et 2100"),
+        ({"ends_at": "9999-12-31T23:59"}, "ends_at", "comprise entre 2000 et 2100"),
+        ({"starts_at": "1999-12-31T14:00"}, "starts_at", "comprise entre 2000 et 2100"),
+        (
+            {"registration_closes_at": "2101-01-01T00:00"},
+            "registration_closes_at",
+            "comprise entre 2000 et 2100",
+        ),
         (
             {"starts_at": "2032-03-28T02:30", "ends_at": "2032-03-28T04:00"},
             "starts_at",

@@ -13,6 +13,9 @@ from wtforms.validators import ValidationError
 from .dates import NonexistentLocalTime, paris_to_utc, to_paris
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+#: Years a session can plausibly have: older archives, or planning far ahead. Outside
+#: them a typo (year 1, 20266) would overflow time zone arithmetic or mislead visitors.
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
@@ -74,6 +77,9 @@ class ParisDateTimeField(DateTimeLocalField):
             raise ValueError(
                 "Saisissez une date et une heure valides, par exemple 03/12/2026 14:00."
             ) from None
+        if not MIN_YEAR <= local.year <= MAX_YEAR:
+            self.data = None
+            raise ValueError(f"Saisissez une année comprise entre {MIN_YEAR} et {MAX_YEAR}.")
         try:
             self.data = paris_to_utc(local)
         except NonexistentLocalTime:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..dates import utcnow
 from ..extensions import db
@@ -104,12 +104,14 @@ def publish_event(event: Event, now: datetime | None = None) -> None:
     """Make a draft public. A copy left unchanged (same title, same start as another public
     session) is refused: the catalogue would show the same session twice."""
     _require(event, EventAction.PUBLISH)
+    minute = event.starts_at.replace(second=0, microsecond=0)  # the form's precision
     twin = db.session.execute(
         db.select(Event.id).where(
             Event.id != event.id,
             Event.status == EventStatus.PUBLISHED,
             Event.title == event.title,
-            Event.starts_at == event.starts_at,
+            Event.starts_at >= minute,
+            Event.starts_at < minute + timedelta(minutes=1),
         )
     ).first()
     if twin is not None:

@@ -153,11 +153,11 @@ def _save_and_publish(event: Event, changed: bool) -> Response:
         events.publish_event(event)  # checks everything before changing anything
     except events.EventError as error:
         db.session.commit()
-        not_published = (
-            "la session n’est pas publiée" if changed else "La session n’est pas publiée"
-        )
-        saved = "Les modifications ont été enregistrées, mais " if changed else ""
-        flash(f"{saved}{not_published} : {error}", "error")
+        refusal = f"la session n’est pas publiée : {error}"
+        if changed:
+            flash(f"Modifications enregistrées, mais {refusal}", "error")
+        else:
+            flash(refusal[:1].upper() + refusal[1:], "error")
     else:
         db.session.commit()
         flash("La session est enregistrée et publiée.", "success")

@@ -1,0 +1,149 @@
+"""The rules about Event that every feature reads: allowed actions by state, visibility,
+and the lifecycle rules the back office relies on."""
+
+from __future__ import annotations
+
+import ast
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from flask_login import AnonymousUserMixin
+
+from workshops.dates import PARIS
+from workshops.demo import DEMO_EVENTS, demo_start
+from workshops.events import lifecycle
+from workshops.events.visibility import EventAction, allowed_actions, event_for_viewer, may_view
+from workshops.extensions import db
+from workshops.models import Event, EventStatus
+
+A = EventAction
+
+
+def test_allowed_actions_follow_the_event_state(create_event):
+    draft = create_event("Brouillon neuf", status=EventStatus.DRAFT)
+    assert allowed_actions(draft) == {A.EDIT, A.PREVIEW, A.PUBLISH, A.DUPLICATE, A.DELETE}
+    published = create_event("Publiée")
+    assert allowed_actions(published) == {A.EDIT, A.PREVIEW, A.UNPUBLISH, A.CANCEL, A.DUPLICATE}
+    cancelled = create_event("Annulée", status=EventStatus.CANCELLED)
+    assert allowed_actions(cancelled) == {A.PREVIEW, A.DUPLICATE}
+    # Once published, then back to draft: it must be cancelled, never deleted.
+    lifecycle.unpublish_event(published)
+    assert allowed_actions(published) == {A.EDIT, A.PREVIEW, A.PUBLISH, A.DUPLICATE}
+    with pytest.raises(lifecycle.EventError, match="jamais publiés"):
+        lifecycle.delete_event(published)
+
+
+def test_the_event_form_offers_only_the_allowed_actions(client, organizer, create_event):
+    draft = create_event("Brouillon neuf", status=EventStatus.DRAFT)
+    html = client.get(f"/organisation/sessions/{draft.id}/modifier").text
+    assert "Enregistrer et publier" in html
+    assert f"/organisation/sessions/{draft.id}/supprimer" in html
+    assert "Repasser en brouillon" not in html
+    published = create_event("Publiée")
+    html = client.get(f"/organisation/sessions/{published.id}/modifier").text
+    assert "Enregistrer et publier" not in html
+    assert "Repasser en brouillon" in html
+    assert f"/organisation/sessions/{published.id}/supprimer" not in html
+    cancelled = create_event("Annulée", status=EventStatus.CANCELLED)
+    html = client.get(f"/organisation/sessions/{cancelled.id}/modifier").text
+    assert "Enregistrer les modifications" not in html
+    assert "Dupliquer" in html
+
+
+def test_drafts_are_visible_to_active_organizers_only(app, create_event, create_user):
+    draft = create_event("Brouillon", status=EventStatus.DRAFT)
+    published = create_event("Publiée")
+    cancelled = create_event("Annulée", status=EventStatus.CANCELLED)
+    organizer = create_user()
+    gone = create_user(active=False)
+    for viewer in (None, AnonymousUserMixin(), gone):
+        assert not may_view(draft, viewer)
+        assert may_view(published, viewer)
+        assert may_view(cancelled, viewer)
+        assert event_for_viewer(draft.slug, viewer) is None
+    assert may_view(draft, organizer)
+    assert event_for_viewer(draft.slug, organizer) == draft
+    assert event_for_viewer("nulle-part", organizer) is None
+
+
+def test_an_unchanged_copy_cannot_be_published(client, organizer, create_event):
+    original = create_event("Café data")
+    client.post(f"/organisation/sessions/{original.id}/dupliquer")
+    copy = db.session.execute(
+        db.select(Event).where(Event.status == EventStatus.DRAFT)
+    ).scalar_one()
+    response = client.post(f"/organisation/sessions/{copy.id}/publier", follow_redirects=True)
+    assert "Une session publiée porte déjà ce titre à la même date" in response.text
+    db.session.refresh(copy)
+    assert copy.status == EventStatus.DRAFT
+    # A cancelled twin does not block: the session is being rescheduled at the same time.
+    lifecycle.cancel_event(original, "Salle indisponible.")
+    db.session.commit()
+    client.post(f"/organisation/sessions/{copy.id}/publier")
+    db.session.refresh(copy)
+    assert copy.status == EventStatus.PUBLISHED
+
+
+def form_of(event: Event, **overrides: str) -> dict[str, str]:
+    data = {
+        "kind": event.kind,
+        "title": event.title,
+        "summary": event.summary,
+        "description": event.description,
+        "starts_at": "2031-12-04T14:00",
+        "ends_at": "2031-12-04T16:00",
+        "location": event.location or "",
+        "online_url": event.online_url or "",
+        "capacity": str(event.capacity or ""),
+        "themes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_save_and_publish_keeps_the_edits_typed_in_the_form(client, organizer, create_event):
+    draft = create_event("Atelier à publier", status=EventStatus.DRAFT)
+    response = client.post(
+        f"/organisation/sessions/{draft.id}/modifier",
+        data=form_of(draft, capacity="7", publier="1"),
+        follow_redirects=True,
+    )
+    assert "La session est enregistrée et publiée." in response.text
+    db.session.refresh(draft)
+    assert (draft.status, draft.capacity) == (EventStatus.PUBLISHED, 7)
+
+
+def test_save_and_publish_saves_even_when_publishing_is_refused(client, organizer, create_event):
+    original = create_event("Café data")
+    copy = lifecycle.duplicate_event(original, original.created_by)
+    db.session.commit()
+    starts = original.starts_at.astimezone(PARIS).strftime("%Y-%m-%dT%H:%M")
+    ends = original.ends_at.astimezone(PARIS).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        f"/organisation/sessions/{copy.id}/modifier",
+        data=form_of(copy, starts_at=starts, ends_at=ends, capacity="3", publier="1"),
+        follow_redirects=True,
+    )
+    assert "Modifications enregistrées, mais la session n’est pas publiée" in response.text
+    db.session.refresh(copy)
+    assert (copy.status, copy.capacity) == (EventStatus.DRAFT, 3)
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 23) + timedelta(days=n) for n in range(7)])
+def test_demo_sessions_fall_on_weekdays_at_usual_hours_whatever_the_day(today):
+    for spec in DEMO_EVENTS:
+        start = demo_start(spec["days"], spec["hour"], today=today)
+        assert start.weekday() < 5, (today, spec["title"])
+        assert 9 <= start.hour <= 18
+        assert (start.date() > today) == (spec["days"] > 0)
+
+
+def test_events_package_never_imports_a_feature():
+    """Dependencies point one way: features read events, events read models only."""
+    features = {"catalogue", "offer", "organizer", "registrations", "calendar", "materials"}
+    for path in (Path(__file__).parents[1] / "workshops" / "events").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert node.module.split(".")[0] not in features, (path.name, node.module)
