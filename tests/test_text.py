@@ -37,8 +37,40 @@ def test_sanitizer_drops_event_handlers_styles_and_bad_links():
 def test_headings_get_anchors_and_the_page_keeps_a_single_h1():
     html, headings = render_markdown("# Titre\n\n## Quésaco ?\n\n## Quésaco ?", anchors=True)
     assert "<h1" not in html
-    assert [h.anchor for h in headings] == ["titre", "quesaco", "quesaco-2"]
-    assert '<h2 id="quesaco">Quésaco ?</h2>' in html
+    assert [h.anchor for h in headings] == ["section-titre", "section-quesaco", "section-quesaco-2"]
+    assert '<h2 id="section-quesaco">Quésaco ?</h2>' in html
+
+
+def test_heading_ids_never_collide_with_the_layout_or_each_other():
+    source = "## Contenu\n\n## Quésaco 2\n\n## Quésaco\n\n## Quésaco\n\n## ***\n\n## "
+    html, headings = render_markdown(source, anchors=True)
+    anchors = [h.anchor for h in headings]
+    assert anchors[:4] == [
+        "section-contenu",
+        "section-quesaco-2",
+        "section-quesaco",
+        "section-quesaco-3",
+    ]
+    assert len(set(anchors)) == len(anchors)
+    assert 'id="contenu"' not in html
+
+
+def test_many_identical_headings_are_numbered_in_linear_work(monkeypatch):
+    """A 50 KB body of identical headings took seconds: count the membership tests."""
+    import workshops.text as text
+
+    checks = 0
+
+    class CountingSet(set):
+        def __contains__(self, item):  # type: ignore[no-untyped-def]
+            nonlocal checks
+            checks += 1
+            return super().__contains__(item)
+
+    monkeypatch.setattr(text, "set", CountingSet, raising=False)
+    _, headings = render_markdown("## Même titre\n\n" * 2000, anchors=True)
+    assert headings[-1].anchor == "section-meme-titre-2000"
+    assert checks < 3 * 2000
 
 
 def test_slugify_is_ascii_and_readable():

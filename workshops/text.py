@@ -49,6 +49,11 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 
+#: Heading ids are prefixed so that a heading titled "Contenu" or "Navigation" never takes
+#: an id the page layout already uses (skip links, forms).
+ANCHOR_PREFIX = "section-"
+
+
 @dataclass(frozen=True)
 class Heading:
     """A second-level heading, for the page's table of contents."""
@@ -96,13 +101,17 @@ def render_markdown(source: str, *, anchors: bool = False) -> tuple[Markup, list
     tokens = md.parse(source or "")
     headings: list[Heading] = []
     used: set[str] = set()
+    #: Last suffix tried per base, so that many identical headings stay linear, not quadratic.
+    last_suffix: dict[str, int] = {}
     for index, token in enumerate(tokens):
         if anchors and token.type == "heading_open" and token.tag == "h2":
             text = tokens[index + 1].content
-            anchor = slugify(text) or "section"
-            base, n = anchor, 2
+            base = ANCHOR_PREFIX + (slugify(text) or "sans-titre")
+            anchor, n = base, last_suffix.get(base, 1)
             while anchor in used:
-                anchor, n = f"{base}-{n}", n + 1
+                n += 1
+                anchor = f"{base}-{n}"
+            last_suffix[base] = n
             used.add(anchor)
             token.attrSet("id", anchor)
             headings.append(Heading(anchor=anchor, text=_plain(text)))
