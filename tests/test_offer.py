@@ -73,7 +73,7 @@ def test_admin_previews_without_saving_then_saves(client, admin):
     assert saved.status_code == 302
     html = client.get("/").text
     assert "<h1>Data Science à beta</h1>" in html
-    assert '<h2 id="nouveau">Nouveau</h2>' in html
+    assert '<h2 id="section-nouveau">Nouveau</h2>' in html
     assert 'href="#section-nouveau"' in html
     page = db.session.execute(db.select(Page)).scalar_one()
     assert page.updated_by.email == "admin@example.org"
