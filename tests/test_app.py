@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from workshops import MIGRATIONS_DIR, create_app
@@ -39,6 +39,19 @@ def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(app):
     assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 5000
     assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_sqlite_busy_timeout_comes_from_the_app_config(make_app, tmp_path):
+    app = make_app(SQLITE_BUSY_TIMEOUT_MS=1234)
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 1234
+    # The pragmas belong to the app's engine: a foreign SQLite connection is left alone.
+    other = create_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    with other.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() != "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 0
+    other.dispose()
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

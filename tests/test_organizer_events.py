@@ -300,6 +300,26 @@ def test_a_concurrent_duplicate_slug_is_a_409_and_nothing_is_written(
     assert db.session.execute(db.select(db.func.count(Event.id))).scalar_one() == 1
 
 
+def test_a_check_constraint_failure_is_a_logged_500_not_a_conflict(
+    app, client, organizer, monkeypatch, caplog
+):
+    # A bug that lets a bad value reach the database (here: the form's capacity check
+    # bypassed) is not "someone else was faster": a 500, logged, and nothing written.
+    original = events.EventData
+
+    def without_capacity_check(*args, **kwargs):  # type: ignore[no-untyped-def]
+        data = original(*args, **kwargs)
+        data.capacity = -3
+        return data
+
+    monkeypatch.setattr("workshops.organizer.forms.EventData", without_capacity_check)
+    response = client.post("/organisation/sessions/nouvelle", data=form_data())
+    assert response.status_code == 500
+    assert "Modification concurrente" not in response.text
+    assert "integrity error" in caplog.text
+    assert db.session.execute(db.select(db.func.count(Event.id))).scalar_one() == 0
+
+
 def test_deactivated_organizers_are_kept_when_editing(client, organizer, create_event, create_user):
     former = create_user(name="Ancienne Orga")
     event = create_event(organizer_ids=[former.id, organizer.id])

@@ -84,19 +84,26 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         )
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL lets readers work while one writer writes; foreign keys are off by default."""
-    if isinstance(dbapi_connection, sqlite3.Connection):
+def bind_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
+    """On this app's SQLite engine only: WAL lets readers work while one writer writes,
+    foreign keys are off by default in SQLite, and a writer waits `busy_timeout_ms` for
+    the lock instead of failing at once. Other engines (other apps, PostgreSQL) untouched."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
 
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        bind_sqlite_pragmas(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(
         app,
         db,

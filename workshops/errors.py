@@ -40,6 +40,20 @@ def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
     ), code
 
 
+#: SQLite's extended result codes for a duplicate value (Python >= 3.11 exposes them).
+SQLITE_UNIQUE_ERRORS = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
+#: PostgreSQL's SQLSTATE for unique_violation.
+POSTGRESQL_UNIQUE_VIOLATION = "23505"
+
+
+def is_unique_violation(error: IntegrityError) -> bool:
+    """True when the database refused a duplicate value, on SQLite or PostgreSQL."""
+    original = error.orig
+    if getattr(original, "sqlite_errorname", None) in SQLITE_UNIQUE_ERRORS:
+        return True
+    return getattr(original, "sqlstate", None) == POSTGRESQL_UNIQUE_VIOLATION
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
@@ -52,10 +66,14 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(IntegrityError)
     def integrity_error(error: IntegrityError) -> tuple[str, int]:
         # A unique value taken by a concurrent request between our check and our write
-        # (two drafts with the same title at once): the transaction is rolled back whole.
+        # (two drafts with the same title at once) is a conflict the person can retry: 409.
+        # Any other constraint failure is our bug: a logged 500. Both roll back whole.
         db.session.rollback()
-        app.logger.warning("integrity error: %s", error.orig)
-        return render_error(409)
+        if is_unique_violation(error):
+            app.logger.warning("unique violation: %s", error.orig)
+            return render_error(409)
+        app.logger.error("integrity error", exc_info=error)
+        return render_error(InternalServerError.code)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
