@@ -117,6 +117,11 @@ def test_one_address_spraying_many_accounts_is_slowed_down(app, create_user):
         "\\\\evil.example.org",
         "javascript:alert(1)",
         "http:/evil.example.org",
+        "/organisation/\r\nSet-Cookie: x=1",
+        "/organisation/\nx",
+        "/organisation/\tx",
+        "/organisation/\x00",
+        "/organisation/\x7f",
         "",
         None,
     ],
@@ -141,6 +146,16 @@ def test_login_follows_a_local_next_only(client, auth, create_user):
         "/organisation/connexion?next=https://evil.example.org/",
         data={"email": "orga@example.org", "password": PASSWORD},
     )
+    assert response.headers["Location"] == "/organisation/"
+
+
+def test_login_ignores_a_next_with_control_characters(client, create_user):
+    create_user(email="orga@example.org")
+    response = client.post(
+        "/organisation/connexion?next=/organisation/%0D%0ASet-Cookie:%20x=1",
+        data={"email": "orga@example.org", "password": PASSWORD},
+    )
+    assert response.status_code == 302
     assert response.headers["Location"] == "/organisation/"
 
 

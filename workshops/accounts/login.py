@@ -88,8 +88,14 @@ def _record_failure(key: str, now: datetime) -> None:
 
 
 def is_safe_next(target: str | None) -> bool:
-    """Accept only a local path ('/organisation/…'), never another host or scheme."""
+    """Accept only a local path ('/organisation/…'), never another host or scheme.
+
+    Control characters are refused too: CR/LF cannot go into a Location header, and
+    browsers silently drop tabs and newlines, turning "/<tab>/evil.example" into "//evil.example".
+    """
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in target):
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and "\\" not in target
