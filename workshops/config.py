@@ -44,6 +44,8 @@ CONTACT_MATTERMOST_URL = "https://mattermost.incubateur.net/betagouv"
 
 #: Events per catalogue page.
 CATALOGUE_PER_PAGE = 12
+#: Events per back-office list page.
+BACKOFFICE_PER_PAGE = 25
 
 #: Login throttling: after this many failures for one account (or many more from one
 #: address), each new attempt waits, doubling from LOGIN_DELAY_SECONDS up to

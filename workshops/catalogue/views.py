@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..events.visibility import event_for_viewer
 from ..extensions import db
 from ..text import render_markdown
-from .forms import FilterForm
+from .forms import FILTER_PARAMS, FilterForm
 from .queries import past_events, themes_in_use, upcoming_events
 
 bp = Blueprint("catalogue", __name__, url_prefix="/ateliers")
@@ -37,8 +37,13 @@ def index() -> tuple[str, int]:
     )
     if pagination.page > 1 and not pagination.items:
         abort(404)
+    pager_args = {key: request.args[key] for key in FILTER_PARAMS if request.args.get(key)}
     return render_template(
-        "catalogue/index.html", form=form, filters=filters, pagination=pagination
+        "catalogue/index.html",
+        form=form,
+        filters=filters,
+        pagination=pagination,
+        pager_args=pager_args,
     ), (200 if valid else 400)
 
 

@@ -92,7 +92,12 @@ def dashboard() -> str:
     view = request.args.get("vue", "a-venir")
     if view not in BACKOFFICE_VIEWS:
         abort(404)
-    pagination = db.paginate(backoffice_events(view), per_page=25, error_out=False, count=True)
+    pagination = db.paginate(
+        backoffice_events(view),
+        per_page=current_app.config["BACKOFFICE_PER_PAGE"],
+        error_out=False,
+        count=True,
+    )
     return render_template(
         "organizer/dashboard.html", pagination=pagination, view=view, views=BACKOFFICE_VIEWS
     )

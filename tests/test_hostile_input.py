@@ -1,0 +1,92 @@
+"""What a hostile client may put in a URL or a form: the app answers 4xx in French, never 500."""
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+
+from workshops.accounts import users as accounts
+from workshops.dates import utcnow
+from workshops.events import lifecycle as events
+from workshops.extensions import db
+from workshops.models import EventKind
+
+from .factories import PASSWORD
+
+
+def pager_links(html: str) -> list[str]:
+    return [
+        unescape(href)
+        for href in re.findall(r'class="fr-pagination__link[^"]*" href="([^"]+)"', html)
+    ]
+
+
+@pytest.fixture
+def paged_catalogue(make_app):
+    """Three upcoming events, one per catalogue page, so that every page has a pager."""
+    app = make_app(CATALOGUE_PER_PAGE=1, BACKOFFICE_PER_PAGE=1)
+    with app.app_context():
+        author = accounts.create_user("a@example.org", "A", "organizer", PASSWORD)
+        for n in range(3):
+            start = utcnow() + timedelta(days=n + 1)
+            event = events.create_event(
+                events.EventData(
+                    kind=EventKind.WORKSHOP,
+                    title=f"Atelier {n}",
+                    summary="s",
+                    description="",
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=1),
+                    location="Paris",
+                    theme_names=["SQL"],
+                ),
+                author,
+            )
+            events.publish_event(event)
+        db.session.commit()
+    return app
+
+
+@pytest.mark.parametrize(
+    "query", ["endpoint=x", "_method=POST", "_anchor=x", "_scheme=ftp", "values=1"]
+)
+def test_the_pager_ignores_url_for_arguments_in_the_query_string(paged_catalogue, query):
+    client = paged_catalogue.test_client()
+    response = client.get(f"/ateliers?{query}")
+    assert response.status_code in (200, 400)
+    links = pager_links(response.text)
+    assert links
+    assert all(link.startswith("/ateliers?page=") for link in links), links
+
+
+def test_the_pager_builds_no_link_to_a_forged_host(paged_catalogue):
+    client = paged_catalogue.test_client()
+    response = client.get("/ateliers?_external=1&theme=sql", headers={"Host": "evil.example.org"})
+    links = pager_links(response.text)
+    assert links
+    assert all(link.startswith("/ateliers?theme=sql&page=") for link in links), links
+
+
+def test_the_pager_keeps_the_catalogue_filters_only(paged_catalogue):
+    client = paged_catalogue.test_client()
+    response = client.get("/ateliers?type=atelier&theme=sql&format=sur-place&q=atelier&utm=x")
+    assert response.status_code == 200
+    links = pager_links(response.text)
+    assert links
+    for link in links:
+        assert link.startswith("/ateliers?type=atelier&theme=sql&format=sur-place&q=atelier&page=")
+        assert "utm" not in link
+
+
+def test_the_back_office_pager_keeps_the_view_only(paged_catalogue):
+    client = paged_catalogue.test_client()
+    client.post(
+        "/organisation/connexion",
+        data={"email": "a@example.org", "password": PASSWORD},
+    )
+    response = client.get("/organisation/?vue=toutes&endpoint=x&_external=1")
+    assert response.status_code == 200
+    links = pager_links(response.text)
+    assert links
+    assert all(link.startswith("/organisation/?vue=toutes&page=") for link in links), links
