@@ -90,3 +90,30 @@ def test_the_back_office_pager_keeps_the_view_only(paged_catalogue):
     links = pager_links(response.text)
     assert links
     assert all(link.startswith("/organisation/?vue=toutes&page=") for link in links), links
+
+
+HUGE = ["2147483648", "9223372036854775808", "99999999999999999999"]
+
+
+@pytest.mark.parametrize("number", HUGE)
+def test_huge_page_numbers_are_404(client, admin, create_event, number):
+    create_event()
+    for url in ("/ateliers", "/ateliers/passes", "/organisation/"):
+        response = client.get(f"{url}?page={number}")
+        assert response.status_code == 404, url
+        assert "Page non trouvée" in response.text
+
+
+@pytest.mark.parametrize("number", HUGE)
+def test_ids_past_the_column_range_are_404(client, admin, number):
+    for url in (
+        f"/organisation/sessions/{number}/modifier",
+        f"/organisation/sessions/{number}/apercu",
+        f"/organisation/comptes/{number}",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/organisation/sessions/{number}/publier").status_code == 404
+
+
+def test_the_largest_id_is_still_a_plain_404(client, admin):
+    assert client.get("/organisation/sessions/2147483647/modifier").status_code == 404

@@ -31,6 +31,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder="../templates",
     )
     load_config(app, test_config)
+    from .urls import BoundedIntConverter
+
+    # Before the blueprints: their rules pick their converters when they are added.
+    app.url_map.converters["int"] = BoundedIntConverter
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)

@@ -8,17 +8,11 @@ from flask_login import current_user
 from ..events.visibility import event_for_viewer
 from ..extensions import db
 from ..text import render_markdown
+from ..urls import page_number
 from .forms import FILTER_PARAMS, FilterForm
 from .queries import past_events, themes_in_use, upcoming_events
 
 bp = Blueprint("catalogue", __name__, url_prefix="/ateliers")
-
-
-def _page_number() -> int:
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
-    return page
 
 
 @bp.get("")
@@ -30,7 +24,7 @@ def index() -> tuple[str, int]:
     filters = form.to_filters()
     pagination = db.paginate(
         upcoming_events(filters),
-        page=_page_number(),
+        page=page_number(),
         per_page=current_app.config["CATALOGUE_PER_PAGE"],
         error_out=False,
         count=True,
@@ -52,7 +46,7 @@ def past() -> str:
     """The archive of past sessions, most recent first."""
     pagination = db.paginate(
         past_events(),
-        page=_page_number(),
+        page=page_number(),
         per_page=current_app.config["CATALOGUE_PER_PAGE"],
         error_out=False,
     )

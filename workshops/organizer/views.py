@@ -31,6 +31,7 @@ from ..forms import render_form
 from ..models import Event, User, UserRole
 from ..permissions import role_required
 from ..text import render_markdown
+from ..urls import page_number
 from .forms import CancelForm, EventForm, LoginForm, UserForm
 from .queries import BACKOFFICE_VIEWS, backoffice_events
 
@@ -94,10 +95,13 @@ def dashboard() -> str:
         abort(404)
     pagination = db.paginate(
         backoffice_events(view),
+        page=page_number(),
         per_page=current_app.config["BACKOFFICE_PER_PAGE"],
         error_out=False,
         count=True,
     )
+    if pagination.page > 1 and not pagination.items:
+        abort(404)
     return render_template(
         "organizer/dashboard.html", pagination=pagination, view=view, views=BACKOFFICE_VIEWS
     )
