@@ -10,7 +10,7 @@ from workshops.accounts import users as accounts
 from workshops.dates import utcnow
 from workshops.events import lifecycle as events
 from workshops.extensions import db
-from workshops.models import EventKind
+from workshops.models import Event, EventKind
 
 from .factories import PASSWORD
 
@@ -117,3 +117,70 @@ def test_ids_past_the_column_range_are_404(client, admin, number):
 
 def test_the_largest_id_is_still_a_plain_404(client, admin):
     assert client.get("/organisation/sessions/2147483647/modifier").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/ateliers?q=%00", "/ateliers?%00=1", "/ateliers/passes?page=1%00", "/?x=a%00b"],
+)
+def test_a_nul_byte_in_the_query_string_is_400(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "caractère nul" in response.text
+
+
+@pytest.mark.parametrize("url", ["/ateliers/atelier%00", "/organisation/sessions/1%00/modifier"])
+def test_a_nul_byte_in_the_path_is_404(client, create_event, url):
+    create_event("Atelier")
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page non trouvée" in response.text
+
+
+def test_a_nul_byte_in_the_login_form_is_422_and_nothing_is_stored(client, create_user):
+    create_user(email="orga@example.org")
+    for data in (
+        {"email": "orga\x00@example.org", "password": "x"},
+        {"email": "orga@example.org", "password": "x\x00"},
+        {"email": "orga@example.org", "password": "x", "next\x00": "1"},
+    ):
+        response = client.post("/organisation/connexion", data=data)
+        assert response.status_code == 422, data
+        assert "caractère nul" in response.text
+    assert_nothing_holds_a_nul_byte()
+
+
+def test_a_nul_byte_in_an_event_form_is_422_and_nothing_is_stored(client, organizer):
+    response = client.post(
+        "/organisation/sessions/nouvelle",
+        data={
+            "kind": "workshop",
+            "title": "Atelier\x00",
+            "summary": "Résumé",
+            "starts_at": "2031-03-04T14:00",
+            "ends_at": "2031-03-04T16:00",
+            "location": "Paris",
+        },
+    )
+    assert response.status_code == 422
+    assert "caractère nul" in response.text
+    assert db.session.execute(db.select(Event)).first() is None
+    assert_nothing_holds_a_nul_byte()
+
+
+def test_a_nul_byte_in_a_forwarded_address_is_400(make_app):
+    app = make_app(TRUSTED_PROXY_COUNT=1)
+    response = app.test_client().post(
+        "/organisation/connexion",
+        data={"email": "orga@example.org", "password": "x"},
+        headers={"X-Forwarded-For": "10.0.0.1\x00"},
+    )
+    assert response.status_code == 400
+    with app.app_context():
+        assert_nothing_holds_a_nul_byte()
+
+
+def assert_nothing_holds_a_nul_byte() -> None:
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(db.select(table)):
+            assert not any(isinstance(value, str) and "\x00" in value for value in row), table

@@ -23,6 +23,7 @@ MESSAGES = {
         "Revenez à la page précédente, rechargez-la et recommencez.",
     ),
     413: ("Envoi trop volumineux", "Les données envoyées dépassent la taille autorisée."),
+    422: ("Données refusées", "Les données envoyées ne peuvent pas être enregistrées."),
     429: ("Trop de tentatives", "Vous avez fait trop de tentatives. Patientez puis réessayez."),
     500: (
         "Erreur inattendue",
