@@ -28,6 +28,10 @@ REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
 
+#: Largest request body accepted, in bytes (413 beyond): forms are a few kilobytes. A route
+#: that receives files raises it for itself (`request.max_content_length`).
+MAX_CONTENT_LENGTH = 1024 * 1024
+
 WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
 #: Forms use WTForms' own French messages (see workshops.forms.Form), not Flask-Babel.
 WTF_I18N_ENABLED = False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, Response, make_response, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -59,12 +59,17 @@ def register_error_handlers(app: Flask) -> None:
         return render_error(409)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> Response:
         code = error.code or 500
         if code >= 500:
             db.session.rollback()
-        # Werkzeug's descriptions are English: show ours.
-        return render_error(code)
+        # Werkzeug's descriptions are English: show ours, but keep the headers the status
+        # needs (Allow on 405, Retry-After on 429 and 503, WWW-Authenticate on 401).
+        response = make_response(render_error(code))
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[str, int]:

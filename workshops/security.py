@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, after_this_request, g, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -43,6 +43,20 @@ STATIC_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+
+
+def private_page() -> None:
+    """Mark this response as one that no cache (browser, proxy) may keep: what an organizer
+    sees of a draft must not be served again from a shared computer's history or a proxy."""
+
+    @after_this_request
+    def no_store(response: Response) -> Response:
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+#: Blueprints whose every page is private (the back office, its login page included).
+PRIVATE_BLUEPRINTS = frozenset({"organizer"})
 
 
 def secret_url(view: F) -> F:
@@ -126,6 +140,8 @@ def register_security(app: Flask) -> None:
         for name, value in STATIC_HEADERS.items():
             headers.setdefault(name, value)
         headers["Referrer-Policy"] = g.get("referrer_policy", "strict-origin-when-cross-origin")
+        if request.blueprint in PRIVATE_BLUEPRINTS:
+            headers["Cache-Control"] = "no-store"
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}")
         return response

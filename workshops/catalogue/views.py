@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
-from ..events.visibility import event_for_viewer
+from ..events.visibility import event_for_viewer, is_public
 from ..extensions import db
+from ..security import private_page
 from ..text import render_markdown
 from ..urls import page_number
 from .forms import FILTER_PARAMS, FilterForm
@@ -61,5 +62,7 @@ def detail(slug: str) -> str:
     event = event_for_viewer(slug, current_user)
     if event is None:
         abort(404)
+    if not is_public(event):
+        private_page()  # a draft, seen by an organizer
     description, _ = render_markdown(event.description)
     return render_template("catalogue/detail.html", event=event, description=description)
