@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from flask import Flask, Response, make_response, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
+from .locking import is_database_busy
+
+#: Seconds a client is told to wait after the database was too busy to answer.
+BUSY_RETRY_AFTER_SECONDS = 5
 
 MESSAGES = {
     400: ("Requête invalide", "La requête envoyée n'a pas pu être comprise."),
@@ -57,6 +61,24 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         app.logger.warning("integrity error: %s", error.orig)
         return render_error(409)
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError) -> Response | tuple[str, int]:
+        if not is_database_busy(error):
+            return unexpected_error(error)
+        # Another request held the write lock longer than the busy timeout: nothing was
+        # written (the transaction is rolled back whole); the client may simply retry.
+        db.session.rollback()
+        app.logger.warning("database busy: %s", error.orig)
+        response = make_response(
+            render_error(
+                503,
+                "Le service est très sollicité en ce moment : rien n'a été enregistré. "
+                "Réessayez dans quelques secondes.",
+            )
+        )
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
