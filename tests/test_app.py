@@ -134,7 +134,7 @@ def test_migrations_upgrade_from_empty_and_match_the_models(make_app):
             "event_themes",
             "event_organizers",
             "pages",
-            "login_failures",
+            "throttle_hits",
             "alembic_version",
         } <= tables
         with db.engine.connect() as connection:

@@ -6,11 +6,15 @@ from werkzeug.security import check_password_hash
 from workshops.accounts.login import LoginError, LoginThrottled, authenticate, is_safe_next
 from workshops.dates import utcnow
 from workshops.extensions import db
-from workshops.models import LoginFailure, User
+from workshops.models import ThrottleHit, User
 
 from .factories import PASSWORD
 
-LIMITS = {"free_failures": 3, "free_failures_per_address": 10, "delay": 30, "max_delay": 600}
+LIMITS = {
+    "max_failures_per_account": 3,
+    "max_failures_per_address": 10,
+    "window": timedelta(seconds=600),
+}
 
 
 def test_login_then_dashboard(client, auth, create_user):
@@ -52,7 +56,7 @@ def test_passwords_are_stored_as_scrypt_hashes(create_user):
 
 
 def test_repeated_failures_slow_login_down(make_app, create_user):
-    app = make_app(LOGIN_FREE_FAILURES=3, LOGIN_DELAY_SECONDS=60)
+    app = make_app(LOGIN_MAX_FAILURES_PER_ACCOUNT=3, LOGIN_THROTTLE_WINDOW_SECONDS=60)
     client = app.test_client()
     with app.app_context():
         from workshops.accounts.users import create_user as make_user
@@ -71,32 +75,70 @@ def test_repeated_failures_slow_login_down(make_app, create_user):
         "/organisation/connexion", data={"email": "orga@example.org", "password": PASSWORD}
     )
     assert response.status_code == 429
-    assert "Trop de tentatives de connexion. Réessayez dans 1 minute." in response.text
+    assert "Trop de tentatives de connexion. Réessayez dans" in response.text
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
+    assert client.get("/organisation/").status_code == 302
 
 
-def test_throttle_wait_doubles_and_expires(app, create_user):
+def test_the_block_lifts_when_failures_leave_the_window(app, create_user):
+    create_user(email="orga@example.org")
+    start = utcnow()
+    for seconds in (0, 10, 20):
+        with pytest.raises(LoginError):
+            authenticate("orga@example.org", "x", "10.0.0.1", now=at(start, seconds), **LIMITS)
+        db.session.commit()
+    # Blocked until the oldest failure (at 0 s) leaves the 600 s window.
+    with pytest.raises(LoginThrottled) as throttled:
+        authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=at(start, 30), **LIMITS)
+    assert throttled.value.wait == 570
+    # Refused attempts do not count: waiting is enough, whatever was tried meanwhile.
+    with pytest.raises(LoginThrottled):
+        authenticate("orga@example.org", "x", "10.0.0.1", now=at(start, 300), **LIMITS)
+    # Then one attempt is allowed (one failure has left the window) and fails...
+    with pytest.raises(LoginError):
+        authenticate("orga@example.org", "x", "10.0.0.1", now=at(start, 601), **LIMITS)
+    # ...which blocks again until the next oldest one leaves.
+    with pytest.raises(LoginThrottled) as throttled:
+        authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=at(start, 602), **LIMITS)
+    assert throttled.value.wait == 8
+    user = authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=at(start, 630), **LIMITS)
+    assert user.email == "orga@example.org"
+
+
+def test_old_failures_do_not_count_any_more(client, create_user, monkeypatch):
+    """Five failures a day ago, then one today: the account is not slowed down."""
+    create_user(email="orga@example.org")
+    yesterday = utcnow() - timedelta(days=1)
+    monkeypatch.setattr("workshops.accounts.login.utcnow", lambda: yesterday)
+    for _ in range(5):
+        client.post("/organisation/connexion", data={"email": "orga@example.org", "password": "x"})
+    monkeypatch.undo()
+    wrong = client.post(
+        "/organisation/connexion", data={"email": "orga@example.org", "password": "x"}
+    )
+    assert wrong.status_code == 401
+    right = client.post(
+        "/organisation/connexion", data={"email": "orga@example.org", "password": PASSWORD}
+    )
+    assert right.status_code == 302
+
+
+def test_a_success_clears_the_account_count_not_the_address_count(app, create_user):
     create_user(email="orga@example.org")
     now = utcnow()
+    for _ in range(2):
+        with pytest.raises(LoginError):
+            authenticate("orga@example.org", "x", "10.0.0.1", now=now, **LIMITS)
+    authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=now, **LIMITS)
+    db.session.commit()
+    keys = list(db.session.execute(db.select(ThrottleHit.key)).scalars())
+    assert keys == ["login-ip:10.0.0.1", "login-ip:10.0.0.1"]
+    # Two fresh failures are allowed again before the third blocks.
     for _ in range(3):
         with pytest.raises(LoginError):
             authenticate("orga@example.org", "x", "10.0.0.1", now=now, **LIMITS)
-        db.session.commit()
-    with pytest.raises(LoginThrottled) as throttled:
+    with pytest.raises(LoginThrottled):
         authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=now, **LIMITS)
-    assert throttled.value.wait == 30
-    # A fourth failure, once allowed, doubles the wait.
-    now += timedelta(seconds=31)
-    with pytest.raises(LoginError):
-        authenticate("orga@example.org", "x", "10.0.0.1", now=now, **LIMITS)
-    with pytest.raises(LoginThrottled) as throttled:
-        authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=now, **LIMITS)
-    assert throttled.value.wait == 60
-    later = now + timedelta(seconds=61)
-    user = authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=later, **LIMITS)
-    assert user.email == "orga@example.org"
-    db.session.commit()
-    keys = set(db.session.execute(db.select(LoginFailure.key)).scalars())
-    assert keys == {"ip:10.0.0.1"}  # success clears the account's counter only
 
 
 def test_one_address_spraying_many_accounts_is_slowed_down(app, create_user):
@@ -106,6 +148,13 @@ def test_one_address_spraying_many_accounts_is_slowed_down(app, create_user):
             authenticate(f"user{n}@example.org", "x", "10.0.0.9", now=now, **LIMITS)
     with pytest.raises(LoginThrottled):
         authenticate("other@example.org", "x", "10.0.0.9", now=now, **LIMITS)
+    # Another address is not concerned.
+    with pytest.raises(LoginError):
+        authenticate("other@example.org", "x", "10.0.0.10", now=now, **LIMITS)
+
+
+def at(start, seconds: int):  # type: ignore[no-untyped-def]
+    return start + timedelta(seconds=seconds)
 
 
 @pytest.mark.parametrize(

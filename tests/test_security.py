@@ -4,7 +4,7 @@ import pytest
 from flask import Response, request, url_for
 
 from workshops.extensions import db
-from workshops.models import LoginFailure
+from workshops.models import ThrottleHit
 from workshops.security import secret_url
 
 
@@ -149,4 +149,4 @@ def test_request_bodies_are_limited_to_one_megabyte_by_default(app, client):
         response = client.post("/organisation/connexion", data=body, content_type=content_type)
         assert response.status_code == 413
         assert "Envoi trop volumineux" in response.text
-    assert db.session.execute(db.select(LoginFailure)).first() is None
+    assert db.session.execute(db.select(ThrottleHit)).first() is None

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -251,16 +252,19 @@ class Page(db.Model):
     updated_by: Mapped[User | None] = relationship()
 
 
-class LoginFailure(db.Model):
-    """Recent failed logins for one account or one client address.
+class ThrottleHit(db.Model):
+    """One counted attempt (a failed login…) under a throttle key; see workshops.throttle.
 
     Kept in the database, not in process memory, so every worker on every host slows
     down the same attacker.
     """
 
-    __tablename__ = "login_failures"
+    __tablename__ = "throttle_hits"
+    __table_args__ = (Index("ix_throttle_hits_key_at", "key", "at"),)
 
-    #: "email:<normalized email>" or "ip:<address>".
-    key: Mapped[str] = mapped_column(String(400), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "<purpose>:<value>", e.g. "login-email:ada@example.org" or "login-ip:192.0.2.1".
+    key: Mapped[str] = mapped_column(String(400))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: When the hit no longer counts for any window and may be pruned.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

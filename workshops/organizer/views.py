@@ -7,6 +7,7 @@ accounts.users, accounts.login), commit once, and redirect (PRG).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -37,7 +38,7 @@ from .queries import BACKOFFICE_VIEWS, backoffice_events
 
 bp = Blueprint("organizer", __name__, url_prefix="/organisation")
 
-Page = str | tuple[str, int] | Response
+Page = str | tuple[str, int] | tuple[str, int, dict[str, str]] | Response
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -51,6 +52,7 @@ def login() -> Page:
     form = LoginForm()
     status = 200
     error = None
+    headers: dict[str, str] = {}
     if form.validate_on_submit():
         config = current_app.config
         try:
@@ -58,13 +60,13 @@ def login() -> Page:
                 form.email.data,
                 form.password.data,
                 request.remote_addr or "unknown",
-                free_failures=config["LOGIN_FREE_FAILURES"],
-                free_failures_per_address=config["LOGIN_FREE_FAILURES_PER_ADDRESS"],
-                delay=config["LOGIN_DELAY_SECONDS"],
-                max_delay=config["LOGIN_MAX_DELAY_SECONDS"],
+                max_failures_per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+                max_failures_per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+                window=timedelta(seconds=config["LOGIN_THROTTLE_WINDOW_SECONDS"]),
             )
         except LoginThrottled as throttled:
             error, status = wait_message(throttled.wait), 429
+            headers["Retry-After"] = str(throttled.wait)
         except LoginError:
             db.session.commit()  # keep the failure count
             error, status = "Adresse électronique ou mot de passe incorrect.", 401
@@ -75,7 +77,8 @@ def login() -> Page:
             return redirect(next_url or url_for("organizer.dashboard"))
     elif form.errors:
         status = 422
-    return render_template("organizer/login.html", form=form, error=error, next=next_url), status
+    page = render_template("organizer/login.html", form=form, error=error, next=next_url)
+    return page, status, headers
 
 
 @bp.post("/deconnexion")
