@@ -299,3 +299,86 @@ def test_create_user_command_refuses_weak_passwords_and_bad_emails(runner):
     assert bad.exit_code == 1
     assert "Saisissez une adresse électronique valide" in bad.output
     assert db.session.execute(db.select(User)).first() is None
+
+
+def session_cookie(client) -> str:  # type: ignore[no-untyped-def]
+    return client.get_cookie("workshops_session").value
+
+
+def replay(app, cookie: str):  # type: ignore[no-untyped-def]
+    """A fresh browser holding a copy of the session cookie."""
+    thief = app.test_client()
+    thief.set_cookie("workshops_session", cookie)
+    return thief.get("/organisation/")
+
+
+def logged_in(app, email: str):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    response = client.post("/organisation/connexion", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def accounts_app(make_app):  # type: ignore[no-untyped-def]
+    """An app with no app context kept open, so that each client's request stands alone
+    (an open context would share the logged-in user between clients)."""
+    app = make_app()
+    with app.app_context():
+        from workshops.accounts.users import create_user as make_user
+
+        make_user("orga@example.org", "Olivia", "organizer", PASSWORD)
+        make_user("admin@example.org", "Ada", "admin", PASSWORD)
+        db.session.commit()
+    return app
+
+
+def test_a_copied_session_cookie_dies_with_logout(accounts_app):
+    client = logged_in(accounts_app, "orga@example.org")
+    cookie = session_cookie(client)
+    assert replay(accounts_app, cookie).status_code == 200  # the copy works while logged in
+    assert client.post("/organisation/deconnexion").status_code == 302
+    response = replay(accounts_app, cookie)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/organisation/connexion")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"password": "un tout nouveau mot de passe"}, {"active": None}],
+    ids=["password", "deactivation"],
+)
+def test_sessions_die_when_the_password_changes_or_the_account_is_deactivated(accounts_app, change):
+    victim = logged_in(accounts_app, "orga@example.org")
+    cookie = session_cookie(victim)
+    assert replay(accounts_app, cookie).status_code == 200
+    admin = logged_in(accounts_app, "admin@example.org")
+    data = {"email": "orga@example.org", "name": "Olivia", "role": "organizer", "active": "y"}
+    data.update(change)
+    data = {key: value for key, value in data.items() if value is not None}
+    assert admin.post("/organisation/comptes/1", data=data).status_code == 302
+    assert victim.get("/organisation/").status_code == 302
+    assert replay(accounts_app, cookie).status_code == 302
+    assert admin.get("/organisation/").status_code == 200  # other accounts are untouched
+    # Reactivated, the account does not get its old sessions back.
+    data["active"] = "y"
+    assert admin.post("/organisation/comptes/1", data=data).status_code == 302
+    assert replay(accounts_app, cookie).status_code == 302
+
+
+def test_a_name_change_keeps_the_session(accounts_app):
+    victim = logged_in(accounts_app, "orga@example.org")
+    admin = logged_in(accounts_app, "admin@example.org")
+    data = {"email": "orga@example.org", "name": "Olivia B.", "role": "organizer", "active": "y"}
+    assert admin.post("/organisation/comptes/1", data=data).status_code == 302
+    assert victim.get("/organisation/").status_code == 200
+
+
+def test_login_starts_a_fresh_session(accounts_app):
+    client = accounts_app.test_client()
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    client.post("/organisation/connexion", data={"email": "orga@example.org", "password": PASSWORD})
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["_user_id"] != "1"  # "id:token", not a guessable id

@@ -7,6 +7,7 @@ equal to the plain string stored in the database.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -61,6 +62,10 @@ class UserRole(StrEnum):
             "admin": "Administrateur ou administratrice",
             "organizer": "Organisateur ou organisatrice",
         }[self]
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def _in(column: str, values: type[StrEnum]) -> str:
@@ -129,6 +134,16 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Part of every session cookie of this account (see get_id); replacing it on logout,
+    #: password change or deactivation ends every session, copies of the cookie included.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+
+    def get_id(self) -> str:
+        """What Flask-Login stores in the session; the user loader checks both parts."""
+        return f"{self.id}:{self.session_token}"
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -83,9 +83,13 @@ def update_user(
             "nommez d'abord un autre administrateur.",
             field="role",
         )
+    deactivated = user.active and not active
     user.email, user.name, user.role, user.active = email, name.strip(), role, active
     if password:
         user.password_hash = hash_password(password)
+    if password or deactivated:
+        # Whoever holds a session (or a copy of its cookie) must log in again.
+        user.rotate_session_token()
     db.session.flush()
 
 

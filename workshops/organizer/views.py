@@ -17,6 +17,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
@@ -72,6 +73,8 @@ def login() -> Page:
             error, status = "Adresse électronique ou mot de passe incorrect.", 401
         else:
             db.session.commit()
+            # A new session: nothing planted in the cookie before login survives it.
+            session.clear()
             login_user(user)
             flash(f"Bonjour {user.name}, vous êtes connecté·e.", "success")
             return redirect(next_url or url_for("organizer.dashboard"))
@@ -83,7 +86,13 @@ def login() -> Page:
 
 @bp.post("/deconnexion")
 def logout() -> Response:
-    """Log out (POST only, so that a link on another site cannot log you out)."""
+    """Log out (POST only, so that a link on another site cannot log you out).
+
+    The account's session token changes, so copies of the cookie stop working too (this
+    ends the account's sessions on other devices as well)."""
+    if current_user.is_authenticated:
+        current_user.rotate_session_token()
+        db.session.commit()
     logout_user()
     flash("Vous êtes déconnecté·e.", "info")
     return redirect(url_for("offer.index"))

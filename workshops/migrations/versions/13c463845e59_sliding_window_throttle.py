@@ -1,10 +1,12 @@
-"""Sliding-window throttle hits replace the login failure counters.
+"""Sliding-window throttle hits replace the login failure counters; revocable sessions.
 
 Revision ID: 13c463845e59
 Revises: 2f8dc094f3f2
 Create Date: 2026-12-01 10:00:00.000000
 
 """
+
+import secrets
 
 import sqlalchemy as sa
 from alembic import op
@@ -33,8 +35,26 @@ def upgrade():
     # Old counters never decayed; nothing in them is worth converting.
     op.drop_table("login_failures")
 
+    # Every account gets its own random session token (sessions opened before this
+    # migration carry a bare id and end: everyone logs in once more).
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("session_token", sa.String(length=64), nullable=True))
+    connection = op.get_bind()
+    users = sa.table("users", sa.column("id", sa.Integer), sa.column("session_token", sa.String))
+    for (user_id,) in connection.execute(sa.select(users.c.id)).all():
+        connection.execute(
+            users.update()
+            .where(users.c.id == user_id)
+            .values(session_token=secrets.token_urlsafe(32))
+        )
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.alter_column("session_token", existing_type=sa.String(length=64), nullable=False)
+
 
 def downgrade():
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("session_token")
+
     op.create_table(
         "login_failures",
         sa.Column("key", sa.String(length=400), nullable=False),
