@@ -147,7 +147,7 @@ def test_migrations_upgrade_from_empty_and_match_the_models(make_app):
             "event_themes",
             "event_organizers",
             "pages",
-            "login_failures",
+            "throttle_hits",
             "alembic_version",
         } <= tables
         with db.engine.connect() as connection:
@@ -257,3 +257,26 @@ def test_search_text_migration_backfills_existing_events(make_app):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.get(Event, 1).search_text == "donnees ouvertes resume visualisation"
+
+
+def test_session_token_migration_gives_existing_accounts_distinct_tokens(make_app):
+    app = make_app(create_tables=False)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "2f8dc094f3f2"]).exit_code == 0
+    with app.app_context():
+        with db.engine.begin() as connection:
+            for n in (1, 2):
+                connection.execute(
+                    text(
+                        "INSERT INTO users (id, email, name, password_hash, role, active,"
+                        " created_at) VALUES (:id, :email, 'N', 'h', 'organizer', true, :now)"
+                    ),
+                    {"id": n, "email": f"u{n}@example.org", "now": datetime(2030, 1, 1)},
+                )
+        db.engine.dispose()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        tokens = {user.session_token for user in db.session.execute(db.select(User)).scalars()}
+        assert len(tokens) == 2
+        assert all(len(token) >= 32 for token in tokens)

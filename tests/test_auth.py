@@ -6,11 +6,15 @@ from werkzeug.security import check_password_hash
 from workshops.accounts.login import LoginError, LoginThrottled, authenticate, is_safe_next
 from workshops.dates import utcnow
 from workshops.extensions import db
-from workshops.models import LoginFailure, User
+from workshops.models import ThrottleHit, User
 
 from .factories import PASSWORD
 
-LIMITS = {"free_failures": 3, "free_failures_per_address": 10, "delay": 30, "max_delay": 600}
+LIMITS = {
+    "max_failures_per_account": 3,
+    "max_failures_per_address": 10,
+    "window": timedelta(seconds=600),
+}
 
 
 def test_login_then_dashboard(client, auth, create_user):
@@ -52,7 +56,7 @@ def test_passwords_are_stored_as_scrypt_hashes(create_user):
 
 
 def test_repeated_failures_slow_login_down(make_app, create_user):
-    app = make_app(LOGIN_FREE_FAILURES=3, LOGIN_DELAY_SECONDS=60)
+    app = make_app(LOGIN_MAX_FAILURES_PER_ACCOUNT=3, LOGIN_THROTTLE_WINDOW_SECONDS=60)
     client = app.test_client()
     with app.app_context():
         from workshops.accounts.users import create_user as make_user
@@ -71,32 +75,70 @@ def test_repeated_failures_slow_login_down(make_app, create_user):
         "/organisation/connexion", data={"email": "orga@example.org", "password": PASSWORD}
     )
     assert response.status_code == 429
-    assert "Trop de tentatives de connexion. Réessayez dans 1 minute." in response.text
+    assert "Trop de tentatives de connexion. Réessayez dans" in response.text
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
+    assert client.get("/organisation/").status_code == 302
 
 
-def test_throttle_wait_doubles_and_expires(app, create_user):
+def test_the_block_lifts_when_failures_leave_the_window(app, create_user):
+    create_user(email="orga@example.org")
+    start = utcnow()
+    for seconds in (0, 10, 20):
+        with pytest.raises(LoginError):
+            authenticate("orga@example.org", "x", "10.0.0.1", now=at(start, seconds), **LIMITS)
+        db.session.commit()
+    # Blocked until the oldest failure (at 0 s) leaves the 600 s window.
+    with pytest.raises(LoginThrottled) as throttled:
+        authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=at(start, 30), **LIMITS)
+    assert throttled.value.wait == 570
+    # Refused attempts do not count: waiting is enough, whatever was tried meanwhile.
+    with pytest.raises(LoginThrottled):
+        authenticate("orga@example.org", "x", "10.0.0.1", now=at(start, 300), **LIMITS)
+    # Then one attempt is allowed (one failure has left the window) and fails...
+    with pytest.raises(LoginError):
+        authenticate("orga@example.org", "x", "10.0.0.1", now=at(start, 601), **LIMITS)
+    # ...which blocks again until the next oldest one leaves.
+    with pytest.raises(LoginThrottled) as throttled:
+        authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=at(start, 602), **LIMITS)
+    assert throttled.value.wait == 8
+    user = authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=at(start, 630), **LIMITS)
+    assert user.email == "orga@example.org"
+
+
+def test_old_failures_do_not_count_any_more(client, create_user, monkeypatch):
+    """Five failures a day ago, then one today: the account is not slowed down."""
+    create_user(email="orga@example.org")
+    yesterday = utcnow() - timedelta(days=1)
+    monkeypatch.setattr("workshops.accounts.login.utcnow", lambda: yesterday)
+    for _ in range(5):
+        client.post("/organisation/connexion", data={"email": "orga@example.org", "password": "x"})
+    monkeypatch.undo()
+    wrong = client.post(
+        "/organisation/connexion", data={"email": "orga@example.org", "password": "x"}
+    )
+    assert wrong.status_code == 401
+    right = client.post(
+        "/organisation/connexion", data={"email": "orga@example.org", "password": PASSWORD}
+    )
+    assert right.status_code == 302
+
+
+def test_a_success_clears_the_account_count_not_the_address_count(app, create_user):
     create_user(email="orga@example.org")
     now = utcnow()
+    for _ in range(2):
+        with pytest.raises(LoginError):
+            authenticate("orga@example.org", "x", "10.0.0.1", now=now, **LIMITS)
+    authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=now, **LIMITS)
+    db.session.commit()
+    keys = list(db.session.execute(db.select(ThrottleHit.key)).scalars())
+    assert keys == ["login-ip:10.0.0.1", "login-ip:10.0.0.1"]
+    # Two fresh failures are allowed again before the third blocks.
     for _ in range(3):
         with pytest.raises(LoginError):
             authenticate("orga@example.org", "x", "10.0.0.1", now=now, **LIMITS)
-        db.session.commit()
-    with pytest.raises(LoginThrottled) as throttled:
+    with pytest.raises(LoginThrottled):
         authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=now, **LIMITS)
-    assert throttled.value.wait == 30
-    # A fourth failure, once allowed, doubles the wait.
-    now += timedelta(seconds=31)
-    with pytest.raises(LoginError):
-        authenticate("orga@example.org", "x", "10.0.0.1", now=now, **LIMITS)
-    with pytest.raises(LoginThrottled) as throttled:
-        authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=now, **LIMITS)
-    assert throttled.value.wait == 60
-    later = now + timedelta(seconds=61)
-    user = authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=later, **LIMITS)
-    assert user.email == "orga@example.org"
-    db.session.commit()
-    keys = set(db.session.execute(db.select(LoginFailure.key)).scalars())
-    assert keys == {"ip:10.0.0.1"}  # success clears the account's counter only
 
 
 def test_one_address_spraying_many_accounts_is_slowed_down(app, create_user):
@@ -106,6 +148,13 @@ def test_one_address_spraying_many_accounts_is_slowed_down(app, create_user):
             authenticate(f"user{n}@example.org", "x", "10.0.0.9", now=now, **LIMITS)
     with pytest.raises(LoginThrottled):
         authenticate("other@example.org", "x", "10.0.0.9", now=now, **LIMITS)
+    # Another address is not concerned.
+    with pytest.raises(LoginError):
+        authenticate("other@example.org", "x", "10.0.0.10", now=now, **LIMITS)
+
+
+def at(start, seconds: int):  # type: ignore[no-untyped-def]
+    return start + timedelta(seconds=seconds)
 
 
 @pytest.mark.parametrize(
@@ -117,6 +166,11 @@ def test_one_address_spraying_many_accounts_is_slowed_down(app, create_user):
         "\\\\evil.example.org",
         "javascript:alert(1)",
         "http:/evil.example.org",
+        "/organisation/\r\nSet-Cookie: x=1",
+        "/organisation/\nx",
+        "/organisation/\tx",
+        "/organisation/\x00",
+        "/organisation/\x7f",
         "",
         None,
     ],
@@ -141,6 +195,16 @@ def test_login_follows_a_local_next_only(client, auth, create_user):
         "/organisation/connexion?next=https://evil.example.org/",
         data={"email": "orga@example.org", "password": PASSWORD},
     )
+    assert response.headers["Location"] == "/organisation/"
+
+
+def test_login_ignores_a_next_with_control_characters(client, create_user):
+    create_user(email="orga@example.org")
+    response = client.post(
+        "/organisation/connexion?next=/organisation/%0D%0ASet-Cookie:%20x=1",
+        data={"email": "orga@example.org", "password": PASSWORD},
+    )
+    assert response.status_code == 302
     assert response.headers["Location"] == "/organisation/"
 
 
@@ -235,3 +299,86 @@ def test_create_user_command_refuses_weak_passwords_and_bad_emails(runner):
     assert bad.exit_code == 1
     assert "Saisissez une adresse électronique valide" in bad.output
     assert db.session.execute(db.select(User)).first() is None
+
+
+def session_cookie(client) -> str:  # type: ignore[no-untyped-def]
+    return client.get_cookie("workshops_session").value
+
+
+def replay(app, cookie: str):  # type: ignore[no-untyped-def]
+    """A fresh browser holding a copy of the session cookie."""
+    thief = app.test_client()
+    thief.set_cookie("workshops_session", cookie)
+    return thief.get("/organisation/")
+
+
+def logged_in(app, email: str):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    response = client.post("/organisation/connexion", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def accounts_app(make_app):  # type: ignore[no-untyped-def]
+    """An app with no app context kept open, so that each client's request stands alone
+    (an open context would share the logged-in user between clients)."""
+    app = make_app()
+    with app.app_context():
+        from workshops.accounts.users import create_user as make_user
+
+        make_user("orga@example.org", "Olivia", "organizer", PASSWORD)
+        make_user("admin@example.org", "Ada", "admin", PASSWORD)
+        db.session.commit()
+    return app
+
+
+def test_a_copied_session_cookie_dies_with_logout(accounts_app):
+    client = logged_in(accounts_app, "orga@example.org")
+    cookie = session_cookie(client)
+    assert replay(accounts_app, cookie).status_code == 200  # the copy works while logged in
+    assert client.post("/organisation/deconnexion").status_code == 302
+    response = replay(accounts_app, cookie)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/organisation/connexion")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"password": "un tout nouveau mot de passe"}, {"active": None}],
+    ids=["password", "deactivation"],
+)
+def test_sessions_die_when_the_password_changes_or_the_account_is_deactivated(accounts_app, change):
+    victim = logged_in(accounts_app, "orga@example.org")
+    cookie = session_cookie(victim)
+    assert replay(accounts_app, cookie).status_code == 200
+    admin = logged_in(accounts_app, "admin@example.org")
+    data = {"email": "orga@example.org", "name": "Olivia", "role": "organizer", "active": "y"}
+    data.update(change)
+    data = {key: value for key, value in data.items() if value is not None}
+    assert admin.post("/organisation/comptes/1", data=data).status_code == 302
+    assert victim.get("/organisation/").status_code == 302
+    assert replay(accounts_app, cookie).status_code == 302
+    assert admin.get("/organisation/").status_code == 200  # other accounts are untouched
+    # Reactivated, the account does not get its old sessions back.
+    data["active"] = "y"
+    assert admin.post("/organisation/comptes/1", data=data).status_code == 302
+    assert replay(accounts_app, cookie).status_code == 302
+
+
+def test_a_name_change_keeps_the_session(accounts_app):
+    victim = logged_in(accounts_app, "orga@example.org")
+    admin = logged_in(accounts_app, "admin@example.org")
+    data = {"email": "orga@example.org", "name": "Olivia B.", "role": "organizer", "active": "y"}
+    assert admin.post("/organisation/comptes/1", data=data).status_code == 302
+    assert victim.get("/organisation/").status_code == 200
+
+
+def test_login_starts_a_fresh_session(accounts_app):
+    client = accounts_app.test_client()
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    client.post("/organisation/connexion", data={"email": "orga@example.org", "password": PASSWORD})
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["_user_id"] != "1"  # "id:token", not a guessable id

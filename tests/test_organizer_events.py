@@ -86,6 +86,32 @@ def test_the_edit_form_shows_paris_times_back(client, organizer):
             "online_url",
             "Le lien doit commencer par https://",
         ),
+        *(
+            ({"online_url": url}, "online_url", "Le lien doit indiquer l'adresse d'un site")
+            for url in (
+                "https://",
+                "http://",
+                "https:///chemin",
+                "https://:443/x",
+                "https://exa_mple..org/",
+                "https://-visio.example.org/",
+            )
+        ),
+        *(
+            ({"online_url": url}, "online_url", "Le lien ne doit pas contenir")
+            for url in (
+                "https://visio.example.org@evil.example.org/",
+                "https://user:pass@visio.example.org/",
+                "https://visio.example.org/a b",
+                "https://visio.example.org/a\tb",
+                "https://visio.example.org/a\x7fb",
+            )
+        ),
+        (
+            {"online_url": "https://visio.example.org:99999/"},
+            "online_url",
+            "Le numéro de port du lien n'est pas valide.",
+        ),
         ({"title": "   "}, "title", "Indiquez le titre de la session."),
         ({"title": "x" * 201}, "title", "Le titre ne doit pas dépasser 200 caractères."),
         ({"kind": "conference"}, "kind", "Choisissez une des options proposées."),
@@ -116,6 +142,21 @@ def test_unlimited_capacity_and_online_only(client, organizer):
     assert event.capacity is None
     assert event.location is None
     assert event.format_label == "En ligne"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://visio.example.org/salle?code=1#x",
+        "http://visio.example.org:8443/x",
+        "https://webconf.numerique.gouv.fr/abc-def",
+        "https://[2001:db8::1]/salle",
+    ],
+)
+def test_real_online_links_are_accepted(client, organizer, url):
+    response = client.post("/organisation/sessions/nouvelle", data=form_data(online_url=url))
+    assert response.status_code == 302
+    assert only_event().online_url == url
 
 
 def test_publish_makes_the_event_public_and_bumps_sequence(client, organizer, create_event):

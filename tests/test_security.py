@@ -4,6 +4,7 @@ import pytest
 from flask import Response, request, url_for
 
 from workshops.extensions import db
+from workshops.models import ThrottleHit
 from workshops.security import secret_url
 
 
@@ -99,3 +100,53 @@ def test_forwarded_proto_is_trusted_only_behind_a_configured_proxy(make_app, cou
     assert response.text == expected
     with app.app_context():
         db.session.remove()
+
+
+def test_405_keeps_the_allow_header_and_the_french_page(client):
+    response = client.get("/organisation/deconnexion")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
+    assert "Méthode non autorisée" in response.text
+    publish = client.delete("/organisation/sessions/1/publier")
+    assert publish.status_code == 405
+    assert set(publish.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
+
+
+def test_back_office_and_draft_pages_are_not_stored_by_caches(client, organizer, create_event):
+    draft = create_event("Brouillon", status="draft")
+    published = create_event("Publiée")
+    for url in (
+        "/organisation/",
+        "/organisation/comptes",  # 403 for an organizer: still private
+        f"/organisation/sessions/{draft.id}/modifier",
+        f"/organisation/sessions/{published.id}/apercu",
+        f"/ateliers/{draft.slug}",
+    ):
+        response = client.get(url)
+        assert response.headers.get("Cache-Control") == "no-store", url
+    for url in ("/", "/ateliers", f"/ateliers/{published.slug}", "/ateliers/passes"):
+        assert "no-store" not in client.get(url).headers.get("Cache-Control", ""), url
+
+
+def test_the_login_page_is_not_stored_either(client):
+    assert client.get("/organisation/connexion").headers["Cache-Control"] == "no-store"
+
+
+def test_request_bodies_are_limited_to_one_megabyte_by_default(app, client):
+    assert app.config["MAX_CONTENT_LENGTH"] == 1024 * 1024
+    big = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    # Raw bodies: the test client would spool a big multipart body to an unclosed temp file.
+    multipart = (
+        b'--b\r\nContent-Disposition: form-data; name="email"\r\n\r\na@example.org\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n\r\n'
+        + big
+        + b"\r\n--b--\r\n"
+    )
+    for body, content_type in (
+        (b"email=a%40example.org&password=" + big, "application/x-www-form-urlencoded"),
+        (multipart, "multipart/form-data; boundary=b"),
+    ):
+        response = client.post("/organisation/connexion", data=body, content_type=content_type)
+        assert response.status_code == 413
+        assert "Envoi trop volumineux" in response.text
+    assert db.session.execute(db.select(ThrottleHit)).first() is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import os
 import sqlite3
 from pathlib import Path
@@ -31,6 +32,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder="../templates",
     )
     load_config(app, test_config)
+    from .urls import BoundedIntConverter
+
+    # Before the blueprints: their rules pick their converters when they are added.
+    app.url_map.converters["int"] = BoundedIntConverter
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -122,10 +127,15 @@ def register_extensions(app: Flask) -> None:
     from .models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
+    def load_user(session_id: str) -> User | None:
+        """The account of a session: "id:token", where the token is still the account's."""
+        user_id, _, token = session_id.partition(":")
+        if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 10 and token):
             return None
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        if user is None or not hmac.compare_digest(user.session_token, token):
+            return None
+        return user
 
 
 def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:

@@ -28,6 +28,10 @@ REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
 
+#: Largest request body accepted, in bytes (413 beyond): forms are a few kilobytes. A route
+#: that receives files raises it for itself (`request.max_content_length`).
+MAX_CONTENT_LENGTH = 1024 * 1024
+
 WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
 #: Forms use WTForms' own French messages (see workshops.forms.Form), not Flask-Babel.
 WTF_I18N_ENABLED = False
@@ -44,14 +48,16 @@ CONTACT_MATTERMOST_URL = "https://mattermost.incubateur.net/betagouv"
 
 #: Events per catalogue page.
 CATALOGUE_PER_PAGE = 12
+#: Events per back-office list page.
+BACKOFFICE_PER_PAGE = 25
 
-#: Login throttling: after this many failures for one account (or many more from one
-#: address), each new attempt waits, doubling from LOGIN_DELAY_SECONDS up to
-#: LOGIN_MAX_DELAY_SECONDS.
-LOGIN_FREE_FAILURES = 5
-LOGIN_FREE_FAILURES_PER_ADDRESS = 30
-LOGIN_DELAY_SECONDS = 30
-LOGIN_MAX_DELAY_SECONDS = 15 * 60
+#: Login throttling, in a sliding window of LOGIN_THROTTLE_WINDOW_SECONDS: after
+#: LOGIN_MAX_FAILURES_PER_ACCOUNT failed logins on one account, or
+#: LOGIN_MAX_FAILURES_PER_ADDRESS from one client address, further attempts get a 429
+#: until the oldest failure leaves the window. A successful login clears its account's count.
+LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
+LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+LOGIN_MAX_FAILURES_PER_ADDRESS = 30
 
 #: Host names the app answers to (Flask refuses others with 400), so that links built from
 #: the Host header (in emails, feeds) cannot be poisoned. None accepts any host (development).

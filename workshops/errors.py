@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, Response, make_response, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
+from .locking import is_database_busy
+
+#: Seconds a client is told to wait after the database was too busy to answer.
+BUSY_RETRY_AFTER_SECONDS = 5
 
 MESSAGES = {
     400: ("Requête invalide", "La requête envoyée n'a pas pu être comprise."),
@@ -23,6 +27,7 @@ MESSAGES = {
         "Revenez à la page précédente, rechargez-la et recommencez.",
     ),
     413: ("Envoi trop volumineux", "Les données envoyées dépassent la taille autorisée."),
+    422: ("Données refusées", "Les données envoyées ne peuvent pas être enregistrées."),
     429: ("Trop de tentatives", "Vous avez fait trop de tentatives. Patientez puis réessayez."),
     500: (
         "Erreur inattendue",
@@ -75,13 +80,36 @@ def register_error_handlers(app: Flask) -> None:
         app.logger.error("integrity error", exc_info=error)
         return render_error(InternalServerError.code)
 
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError) -> Response | tuple[str, int]:
+        if not is_database_busy(error):
+            return unexpected_error(error)
+        # Another request held the write lock longer than the busy timeout: nothing was
+        # written (the transaction is rolled back whole); the client may simply retry.
+        db.session.rollback()
+        app.logger.warning("database busy: %s", error.orig)
+        response = make_response(
+            render_error(
+                503,
+                "Le service est très sollicité en ce moment : rien n'a été enregistré. "
+                "Réessayez dans quelques secondes.",
+            )
+        )
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
+
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> Response:
         code = error.code or 500
         if code >= 500:
             db.session.rollback()
-        # Werkzeug's descriptions are English: show ours.
-        return render_error(code)
+        # Werkzeug's descriptions are English: show ours, but keep the headers the status
+        # needs (Allow on 405, Retry-After on 429 and 503, WWW-Authenticate on 401).
+        response = make_response(render_error(code))
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[str, int]:

@@ -7,6 +7,7 @@ equal to the plain string stored in the database.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -60,6 +62,10 @@ class UserRole(StrEnum):
             "admin": "Administrateur ou administratrice",
             "organizer": "Organisateur ou organisatrice",
         }[self]
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def _in(column: str, values: type[StrEnum]) -> str:
@@ -128,6 +134,16 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Part of every session cookie of this account (see get_id); replacing it on logout,
+    #: password change or deactivation ends every session, copies of the cookie included.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+
+    def get_id(self) -> str:
+        """What Flask-Login stores in the session; the user loader checks both parts."""
+        return f"{self.id}:{self.session_token}"
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -251,16 +267,19 @@ class Page(db.Model):
     updated_by: Mapped[User | None] = relationship()
 
 
-class LoginFailure(db.Model):
-    """Recent failed logins for one account or one client address.
+class ThrottleHit(db.Model):
+    """One counted attempt (a failed login…) under a throttle key; see workshops.throttle.
 
     Kept in the database, not in process memory, so every worker on every host slows
     down the same attacker.
     """
 
-    __tablename__ = "login_failures"
+    __tablename__ = "throttle_hits"
+    __table_args__ = (Index("ix_throttle_hits_key_at", "key", "at"),)
 
-    #: "email:<normalized email>" or "ip:<address>".
-    key: Mapped[str] = mapped_column(String(400), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "<purpose>:<value>", e.g. "login-email:ada@example.org" or "login-ip:192.0.2.1".
+    key: Mapped[str] = mapped_column(String(400))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: When the hit no longer counts for any window and may be pruned.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, after_this_request, g, request
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import get_host
@@ -42,6 +43,20 @@ STATIC_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+
+
+def private_page() -> None:
+    """Mark this response as one that no cache (browser, proxy) may keep: what an organizer
+    sees of a draft must not be served again from a shared computer's history or a proxy."""
+
+    @after_this_request
+    def no_store(response: Response) -> Response:
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+#: Blueprints whose every page is private (the back office, its login page included).
+PRIVATE_BLUEPRINTS = frozenset({"organizer"})
 
 
 def secret_url(view: F) -> F:
@@ -81,6 +96,35 @@ class TrustedHostMiddleware:
         return self.wsgi_app(environ, start_response)
 
 
+NUL_IN_QUERY = "La requête contient un caractère nul, qui n'est pas autorisé."
+NUL_IN_FORM = (
+    "Les données envoyées contiennent un caractère nul, qui n'est pas autorisé. "
+    "Retirez-le, puis envoyez le formulaire à nouveau."
+)
+
+
+def _holds_nul(values: MultiDict[str, str]) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
+
+
+def refuse_nul_bytes() -> tuple[str, int] | None:
+    """Answer 4xx to any input holding a NUL byte, before a view sees it.
+
+    PostgreSQL refuses NUL in text (the request would end in a 500) and SQLite stores it,
+    so that the same input behaves differently by database; no legitimate input has one.
+    One check here covers every route, field and future form.
+    """
+    from .errors import render_error
+
+    if "\x00" in request.path:
+        return render_error(404)
+    if _holds_nul(request.args) or "\x00" in (request.remote_addr or ""):
+        return render_error(400, NUL_IN_QUERY)
+    if request.method not in ("GET", "HEAD", "OPTIONS") and _holds_nul(request.form):
+        return render_error(422, NUL_IN_FORM)
+    return None
+
+
 def register_security(app: Flask) -> None:
     """Trust the configured proxies and hosts, and set the headers on every response."""
     proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
@@ -88,6 +132,7 @@ def register_security(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     if app.config.get("TRUSTED_HOSTS"):
         app.wsgi_app = TrustedHostMiddleware(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]
+    app.before_request(refuse_nul_bytes)
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -95,6 +140,8 @@ def register_security(app: Flask) -> None:
         for name, value in STATIC_HEADERS.items():
             headers.setdefault(name, value)
         headers["Referrer-Policy"] = g.get("referrer_policy", "strict-origin-when-cross-origin")
+        if request.blueprint in PRIVATE_BLUEPRINTS:
+            headers["Cache-Control"] = "no-store"
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}")
         return response

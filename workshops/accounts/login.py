@@ -1,16 +1,15 @@
-"""Password checks, login throttling and the safe `next` redirect."""
+"""Password checks, login throttling (with workshops.throttle) and the safe `next` redirect."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy.dialects import postgresql, sqlite
-
+from .. import throttle
 from ..addresses import email_key
 from ..dates import utcnow
 from ..extensions import db
-from ..models import LoginFailure, User
+from ..models import User
 from .passwords import hash_password, verify_password
 
 # Checked when the email is unknown, so that a wrong email costs as long as a wrong password.
@@ -34,62 +33,53 @@ def authenticate(
     password: str,
     address: str,
     *,
-    free_failures: int,
-    free_failures_per_address: int,
-    delay: int,
-    max_delay: int,
+    max_failures_per_account: int,
+    max_failures_per_address: int,
+    window: timedelta,
     now: datetime | None = None,
 ) -> User:
     """Return the active user for these credentials, or raise LoginError / LoginThrottled.
 
-    After `free_failures` failures on an account (or `free_failures_per_address` from one
-    address) each further attempt must wait `delay` seconds, doubling up to `max_delay`,
-    counted from the last failure. A success clears the account's counter.
+    After `max_failures_per_account` failures on one account (or `max_failures_per_address`
+    from one client address) within `window`, attempts are refused until the oldest of
+    them leaves the window: the block lifts by itself. A success clears the account's
+    failures, not the address's.
     """
     now = now or utcnow()
     email = email_key(email)
-    keys = {f"email:{email}": free_failures, f"ip:{address}": free_failures_per_address}
-    rows = db.session.execute(db.select(LoginFailure).where(LoginFailure.key.in_(keys))).scalars()
-    for row in rows:
-        wait = _wait(row, keys[row.key], delay, max_delay, now)
-        if wait > 0:
-            raise LoginThrottled(wait)
+    account_key, address_key = f"login-email:{email}", f"login-ip:{address}"
+    wait = throttle.retry_after(
+        (
+            throttle.Limit(account_key, max_failures_per_account, window),
+            throttle.Limit(address_key, max_failures_per_address, window),
+        ),
+        now,
+    )
+    if wait:
+        raise LoginThrottled(wait)
 
     user = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
     valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if not (user and valid and user.active):
-        for key in keys:
-            _record_failure(key, now)
+        throttle.prune(now)
+        for key in (account_key, address_key):
+            throttle.hit(key, now, keep_for=window)
         raise LoginError()
 
-    db.session.execute(db.delete(LoginFailure).where(LoginFailure.key == f"email:{email}"))
+    throttle.reset(account_key)
     user.last_login_at = now
     return user
 
 
-def _wait(row: LoginFailure, free: int, delay: int, max_delay: int, now: datetime) -> int:
-    if row.failures < free:
-        return 0
-    step = min(row.failures - free, 20)
-    allowed_at = row.last_failure_at + timedelta(seconds=min(delay * 2**step, max_delay))
-    return max(0, int((allowed_at - now).total_seconds() + 0.999))
-
-
-def _record_failure(key: str, now: datetime) -> None:
-    """Count a failure with an upsert, so concurrent attempts on any worker all count."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(LoginFailure).values(key=key, failures=1, last_failure_at=now)
-    statement = statement.on_conflict_do_update(
-        index_elements=[LoginFailure.key],
-        set_={"failures": LoginFailure.failures + 1, "last_failure_at": now},
-    )
-    db.session.execute(statement)
-
-
 def is_safe_next(target: str | None) -> bool:
-    """Accept only a local path ('/organisation/…'), never another host or scheme."""
+    """Accept only a local path ('/organisation/…'), never another host or scheme.
+
+    Control characters are refused too: CR/LF cannot go into a Location header, and
+    browsers silently drop tabs and newlines, turning "/<tab>/evil.example" into "//evil.example".
+    """
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in target):
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and "\\" not in target

@@ -6,8 +6,12 @@ from sqlalchemy import func
 
 from ..addresses import InvalidEmail, normalize_email
 from ..extensions import db
+from ..locking import serialize_writes
 from ..models import User, UserRole
 from .passwords import hash_password, password_problem
+
+#: The serialize_writes scope of account changes that must keep an active admin.
+ACCOUNTS_LOCK = "accounts"
 
 
 class AccountError(Exception):
@@ -59,7 +63,12 @@ def update_user(
     active: bool,
     password: str | None,
 ) -> None:
-    """Change an account; never leaves the service without an active admin."""
+    """Change an account; never leaves the service without an active admin.
+
+    Two admins demoting each other at the same moment would both count two admins, then
+    both write: the count and the write are serialized with every other account change.
+    """
+    serialize_writes(ACCOUNTS_LOCK)
     email = _clean_email(email)
     role = _check_role(role)
     if password:
@@ -74,9 +83,13 @@ def update_user(
             "nommez d'abord un autre administrateur.",
             field="role",
         )
+    deactivated = user.active and not active
     user.email, user.name, user.role, user.active = email, name.strip(), role, active
     if password:
         user.password_hash = hash_password(password)
+    if password or deactivated:
+        # Whoever holds a session (or a copy of its cookie) must log in again.
+        user.rotate_session_token()
     db.session.flush()
 
 

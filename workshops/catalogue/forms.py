@@ -9,6 +9,9 @@ from ..forms import ChoiceField, Form, choices
 from ..models import Theme
 from .queries import FORMAT_PARAMS, KIND_PARAMS, CatalogueFilters
 
+#: The filter form's query parameters, the only ones the pager's links keep.
+FILTER_PARAMS = ("type", "theme", "format", "q")
+
 
 class FilterForm(Form):
     class Meta:

@@ -5,20 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
-from ..events.visibility import event_for_viewer
+from ..events.visibility import event_for_viewer, is_public
 from ..extensions import db
+from ..security import private_page
 from ..text import render_markdown
-from .forms import FilterForm
+from ..urls import page_number
+from .forms import FILTER_PARAMS, FilterForm
 from .queries import past_events, themes_in_use, upcoming_events
 
 bp = Blueprint("catalogue", __name__, url_prefix="/ateliers")
-
-
-def _page_number() -> int:
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
-    return page
 
 
 @bp.get("")
@@ -30,15 +25,20 @@ def index() -> tuple[str, int]:
     filters = form.to_filters()
     pagination = db.paginate(
         upcoming_events(filters),
-        page=_page_number(),
+        page=page_number(),
         per_page=current_app.config["CATALOGUE_PER_PAGE"],
         error_out=False,
         count=True,
     )
     if pagination.page > 1 and not pagination.items:
         abort(404)
+    pager_args = {key: request.args[key] for key in FILTER_PARAMS if request.args.get(key)}
     return render_template(
-        "catalogue/index.html", form=form, filters=filters, pagination=pagination
+        "catalogue/index.html",
+        form=form,
+        filters=filters,
+        pagination=pagination,
+        pager_args=pager_args,
     ), (200 if valid else 400)
 
 
@@ -47,7 +47,7 @@ def past() -> str:
     """The archive of past sessions, most recent first."""
     pagination = db.paginate(
         past_events(),
-        page=_page_number(),
+        page=page_number(),
         per_page=current_app.config["CATALOGUE_PER_PAGE"],
         error_out=False,
     )
@@ -62,5 +62,7 @@ def detail(slug: str) -> str:
     event = event_for_viewer(slug, current_user)
     if event is None:
         abort(404)
+    if not is_public(event):
+        private_page()  # a draft, seen by an organizer
     description, _ = render_markdown(event.description)
     return render_template("catalogue/detail.html", event=event, description=description)

@@ -60,9 +60,14 @@ def public_events() -> Select[tuple[Event]]:
     )
 
 
+def is_public(event: Event) -> bool:
+    """Anyone may see it (published or cancelled), as opposed to a draft."""
+    return event.status in PUBLIC_STATUSES
+
+
 def may_view(event: Event, viewer: User | AnonymousUserMixin | None) -> bool:
     """Drafts are for organizers only; published and cancelled events are public."""
-    return event.status in PUBLIC_STATUSES or is_staff(viewer)
+    return is_public(event) or is_staff(viewer)
 
 
 def event_for_viewer(slug: str, viewer: User | AnonymousUserMixin | None) -> Event | None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
+from urllib.parse import urlsplit
+
 from wtforms import (
     BooleanField,
     EmailField,
@@ -56,11 +60,46 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+#: A host name: dot-separated labels of letters, digits and inner hyphens (IDN letters too).
+_HOST_NAME = re.compile(r"(?!-)[^\W_](?:[\w-]*[^\W_])?(?:\.(?!-)[^\W_](?:[\w-]*[^\W_])?)*\.?")
+
+
 def _validate_http_url(form: Form, field: URLField) -> None:
-    if field.data and not field.data.lower().startswith(("https://", "http://")):
+    """A link participants can follow: http(s), a real host, nothing that hides where it
+    leads (`https://visio.gouv.fr@evil.example` goes to evil.example)."""
+    url = field.data
+    if not url:
+        return
+    if not url.lower().startswith(("https://", "http://")):
         raise ValidationError("Le lien doit commencer par https:// (ou http://).")
-    if field.data and " " in field.data:
+    if " " in url:
         raise ValidationError("Le lien ne doit pas contenir d'espace.")
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 or char.isspace() for char in url):
+        raise ValidationError("Le lien ne doit pas contenir de caractère invisible.")
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        raise ValidationError(
+            "Le lien ne doit pas contenir d'identifiant ou de @ avant l'adresse du site."
+        )
+    host = parts.hostname or ""
+    if not (host.startswith("[") or _is_ip_literal(parts.netloc) or _HOST_NAME.fullmatch(host)):
+        raise ValidationError(
+            "Le lien doit indiquer l'adresse d'un site après https://, "
+            "par exemple https://webconf.numerique.gouv.fr/…"
+        )
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a port out of range
+    except ValueError:
+        raise ValidationError("Le numéro de port du lien n'est pas valide.") from None
+
+
+def _is_ip_literal(netloc: str) -> bool:
+    """`[2001:db8::1]` (urlsplit's hostname drops the brackets)."""
+    host = netloc.rsplit("]", 1)[0] + "]" if netloc.startswith("[") else ""
+    try:
+        return bool(host) and ipaddress.IPv6Address(host[1:-1]) is not None
+    except ValueError:
+        return False
 
 
 class EventForm(Form):

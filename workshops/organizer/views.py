@@ -7,6 +7,7 @@ accounts.users, accounts.login), commit once, and redirect (PRG).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -16,6 +17,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
@@ -31,12 +33,13 @@ from ..forms import render_form
 from ..models import Event, User, UserRole
 from ..permissions import role_required
 from ..text import render_markdown
+from ..urls import page_number
 from .forms import CancelForm, EventForm, LoginForm, UserForm
 from .queries import BACKOFFICE_VIEWS, backoffice_events
 
 bp = Blueprint("organizer", __name__, url_prefix="/organisation")
 
-Page = str | tuple[str, int] | Response
+Page = str | tuple[str, int] | tuple[str, int, dict[str, str]] | Response
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -50,6 +53,7 @@ def login() -> Page:
     form = LoginForm()
     status = 200
     error = None
+    headers: dict[str, str] = {}
     if form.validate_on_submit():
         config = current_app.config
         try:
@@ -57,29 +61,38 @@ def login() -> Page:
                 form.email.data,
                 form.password.data,
                 request.remote_addr or "unknown",
-                free_failures=config["LOGIN_FREE_FAILURES"],
-                free_failures_per_address=config["LOGIN_FREE_FAILURES_PER_ADDRESS"],
-                delay=config["LOGIN_DELAY_SECONDS"],
-                max_delay=config["LOGIN_MAX_DELAY_SECONDS"],
+                max_failures_per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+                max_failures_per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+                window=timedelta(seconds=config["LOGIN_THROTTLE_WINDOW_SECONDS"]),
             )
         except LoginThrottled as throttled:
             error, status = wait_message(throttled.wait), 429
+            headers["Retry-After"] = str(throttled.wait)
         except LoginError:
             db.session.commit()  # keep the failure count
             error, status = "Adresse électronique ou mot de passe incorrect.", 401
         else:
             db.session.commit()
+            # A new session: nothing planted in the cookie before login survives it.
+            session.clear()
             login_user(user)
             flash(f"Bonjour {user.name}, vous êtes connecté·e.", "success")
             return redirect(next_url or url_for("organizer.dashboard"))
     elif form.errors:
         status = 422
-    return render_template("organizer/login.html", form=form, error=error, next=next_url), status
+    page = render_template("organizer/login.html", form=form, error=error, next=next_url)
+    return page, status, headers
 
 
 @bp.post("/deconnexion")
 def logout() -> Response:
-    """Log out (POST only, so that a link on another site cannot log you out)."""
+    """Log out (POST only, so that a link on another site cannot log you out).
+
+    The account's session token changes, so copies of the cookie stop working too (this
+    ends the account's sessions on other devices as well)."""
+    if current_user.is_authenticated:
+        current_user.rotate_session_token()
+        db.session.commit()
     logout_user()
     flash("Vous êtes déconnecté·e.", "info")
     return redirect(url_for("offer.index"))
@@ -92,7 +105,15 @@ def dashboard() -> str:
     view = request.args.get("vue", "a-venir")
     if view not in BACKOFFICE_VIEWS:
         abort(404)
-    pagination = db.paginate(backoffice_events(view), per_page=25, error_out=False, count=True)
+    pagination = db.paginate(
+        backoffice_events(view),
+        page=page_number(),
+        per_page=current_app.config["BACKOFFICE_PER_PAGE"],
+        error_out=False,
+        count=True,
+    )
+    if pagination.page > 1 and not pagination.items:
+        abort(404)
     return render_template(
         "organizer/dashboard.html", pagination=pagination, view=view, views=BACKOFFICE_VIEWS
     )

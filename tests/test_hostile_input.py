@@ -1,0 +1,186 @@
+"""What a hostile client may put in a URL or a form: the app answers 4xx in French, never 500."""
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+
+from workshops.accounts import users as accounts
+from workshops.dates import utcnow
+from workshops.events import lifecycle as events
+from workshops.extensions import db
+from workshops.models import Event, EventKind
+
+from .factories import PASSWORD
+
+
+def pager_links(html: str) -> list[str]:
+    return [
+        unescape(href)
+        for href in re.findall(r'class="fr-pagination__link[^"]*" href="([^"]+)"', html)
+    ]
+
+
+@pytest.fixture
+def paged_catalogue(make_app):
+    """Three upcoming events, one per catalogue page, so that every page has a pager."""
+    app = make_app(CATALOGUE_PER_PAGE=1, BACKOFFICE_PER_PAGE=1)
+    with app.app_context():
+        author = accounts.create_user("a@example.org", "A", "organizer", PASSWORD)
+        for n in range(3):
+            start = utcnow() + timedelta(days=n + 1)
+            event = events.create_event(
+                events.EventData(
+                    kind=EventKind.WORKSHOP,
+                    title=f"Atelier {n}",
+                    summary="s",
+                    description="",
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=1),
+                    location="Paris",
+                    theme_names=["SQL"],
+                ),
+                author,
+            )
+            events.publish_event(event)
+        db.session.commit()
+    return app
+
+
+@pytest.mark.parametrize(
+    "query", ["endpoint=x", "_method=POST", "_anchor=x", "_scheme=ftp", "values=1"]
+)
+def test_the_pager_ignores_url_for_arguments_in_the_query_string(paged_catalogue, query):
+    client = paged_catalogue.test_client()
+    response = client.get(f"/ateliers?{query}")
+    assert response.status_code in (200, 400)
+    links = pager_links(response.text)
+    assert links
+    assert all(link.startswith("/ateliers?page=") for link in links), links
+
+
+def test_the_pager_builds_no_link_to_a_forged_host(paged_catalogue):
+    client = paged_catalogue.test_client()
+    response = client.get("/ateliers?_external=1&theme=sql", headers={"Host": "evil.example.org"})
+    links = pager_links(response.text)
+    assert links
+    assert all(link.startswith("/ateliers?theme=sql&page=") for link in links), links
+
+
+def test_the_pager_keeps_the_catalogue_filters_only(paged_catalogue):
+    client = paged_catalogue.test_client()
+    response = client.get("/ateliers?type=atelier&theme=sql&format=sur-place&q=atelier&utm=x")
+    assert response.status_code == 200
+    links = pager_links(response.text)
+    assert links
+    for link in links:
+        assert link.startswith("/ateliers?type=atelier&theme=sql&format=sur-place&q=atelier&page=")
+        assert "utm" not in link
+
+
+def test_the_back_office_pager_keeps_the_view_only(paged_catalogue):
+    client = paged_catalogue.test_client()
+    client.post(
+        "/organisation/connexion",
+        data={"email": "a@example.org", "password": PASSWORD},
+    )
+    response = client.get("/organisation/?vue=toutes&endpoint=x&_external=1")
+    assert response.status_code == 200
+    links = pager_links(response.text)
+    assert links
+    assert all(link.startswith("/organisation/?vue=toutes&page=") for link in links), links
+
+
+HUGE = ["2147483648", "9223372036854775808", "99999999999999999999"]
+
+
+@pytest.mark.parametrize("number", HUGE)
+def test_huge_page_numbers_are_404(client, admin, create_event, number):
+    create_event()
+    for url in ("/ateliers", "/ateliers/passes", "/organisation/"):
+        response = client.get(f"{url}?page={number}")
+        assert response.status_code == 404, url
+        assert "Page non trouvée" in response.text
+
+
+@pytest.mark.parametrize("number", HUGE)
+def test_ids_past_the_column_range_are_404(client, admin, number):
+    for url in (
+        f"/organisation/sessions/{number}/modifier",
+        f"/organisation/sessions/{number}/apercu",
+        f"/organisation/comptes/{number}",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/organisation/sessions/{number}/publier").status_code == 404
+
+
+def test_the_largest_id_is_still_a_plain_404(client, admin):
+    assert client.get("/organisation/sessions/2147483647/modifier").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/ateliers?q=%00", "/ateliers?%00=1", "/ateliers/passes?page=1%00", "/?x=a%00b"],
+)
+def test_a_nul_byte_in_the_query_string_is_400(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "caractère nul" in response.text
+
+
+@pytest.mark.parametrize("url", ["/ateliers/atelier%00", "/organisation/sessions/1%00/modifier"])
+def test_a_nul_byte_in_the_path_is_404(client, create_event, url):
+    create_event("Atelier")
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page non trouvée" in response.text
+
+
+def test_a_nul_byte_in_the_login_form_is_422_and_nothing_is_stored(client, create_user):
+    create_user(email="orga@example.org")
+    for data in (
+        {"email": "orga\x00@example.org", "password": "x"},
+        {"email": "orga@example.org", "password": "x\x00"},
+        {"email": "orga@example.org", "password": "x", "next\x00": "1"},
+    ):
+        response = client.post("/organisation/connexion", data=data)
+        assert response.status_code == 422, data
+        assert "caractère nul" in response.text
+    assert_nothing_holds_a_nul_byte()
+
+
+def test_a_nul_byte_in_an_event_form_is_422_and_nothing_is_stored(client, organizer):
+    response = client.post(
+        "/organisation/sessions/nouvelle",
+        data={
+            "kind": "workshop",
+            "title": "Atelier\x00",
+            "summary": "Résumé",
+            "starts_at": "2031-03-04T14:00",
+            "ends_at": "2031-03-04T16:00",
+            "location": "Paris",
+        },
+    )
+    assert response.status_code == 422
+    assert "caractère nul" in response.text
+    assert db.session.execute(db.select(Event)).first() is None
+    assert_nothing_holds_a_nul_byte()
+
+
+def test_a_nul_byte_in_a_forwarded_address_is_400(make_app):
+    app = make_app(TRUSTED_PROXY_COUNT=1)
+    response = app.test_client().post(
+        "/organisation/connexion",
+        data={"email": "orga@example.org", "password": "x"},
+        headers={"X-Forwarded-For": "10.0.0.1\x00"},
+    )
+    assert response.status_code == 400
+    with app.app_context():
+        assert_nothing_holds_a_nul_byte()
+
+
+def assert_nothing_holds_a_nul_byte() -> None:
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(db.select(table)):
+            assert not any(isinstance(value, str) and "\x00" in value for value in row), table

@@ -1,0 +1,52 @@
+"""The generic sliding-window throttle."""
+
+from datetime import timedelta
+
+from workshops import throttle
+from workshops.dates import utcnow
+from workshops.extensions import db
+from workshops.models import ThrottleHit
+
+WINDOW = timedelta(minutes=10)
+
+
+def test_hits_count_in_a_sliding_window_per_key(app):
+    start = utcnow()
+    limit = throttle.Limit("signup-ip:192.0.2.1", 2, WINDOW)
+    assert throttle.retry_after([limit], start) == 0
+    throttle.hit(limit.key, start, keep_for=WINDOW)
+    throttle.hit("signup-ip:192.0.2.2", start, keep_for=WINDOW)  # another key
+    assert throttle.retry_after([limit], start) == 0
+    throttle.hit(limit.key, start + timedelta(minutes=4), keep_for=WINDOW)
+    assert throttle.retry_after([limit], start + timedelta(minutes=5)) == 5 * 60
+    assert throttle.count(limit.key, WINDOW, start + timedelta(minutes=5)) == 2
+    # The first hit leaves the window: one more is allowed.
+    assert throttle.retry_after([limit], start + timedelta(minutes=10)) == 0
+    assert throttle.count(limit.key, WINDOW, start + timedelta(minutes=10)) == 1
+
+
+def test_the_longest_wait_of_several_limits_wins(app):
+    now = utcnow()
+    for _ in range(3):
+        throttle.hit("a", now, keep_for=WINDOW)
+        throttle.hit("b", now - timedelta(minutes=5), keep_for=WINDOW)
+    limits = [throttle.Limit("a", 3, WINDOW), throttle.Limit("b", 3, WINDOW)]
+    assert throttle.retry_after(limits, now) == 10 * 60
+
+
+def test_reset_forgets_one_key(app):
+    now = utcnow()
+    throttle.hit("a", now, keep_for=WINDOW)
+    throttle.hit("b", now, keep_for=WINDOW)
+    throttle.reset("a")
+    assert throttle.count("a", WINDOW, now) == 0
+    assert throttle.count("b", WINDOW, now) == 1
+
+
+def test_prune_deletes_expired_hits_only(app):
+    now = utcnow()
+    throttle.hit("short", now - timedelta(minutes=2), keep_for=timedelta(minutes=1))
+    throttle.hit("long", now - timedelta(minutes=2), keep_for=timedelta(days=1))
+    assert throttle.prune(now) == 1
+    db.session.commit()
+    assert list(db.session.execute(db.select(ThrottleHit.key)).scalars()) == ["long"]

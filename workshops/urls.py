@@ -1,0 +1,36 @@
+"""Numbers read from URLs, bounded so that the database never sees one out of its range.
+
+PostgreSQL refuses an `integer` parameter past 2**31 - 1 (and any offset past 2**63 - 1)
+with an error, which would be a 500; such a number can only name a missing page: 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, request
+from werkzeug.routing import IntegerConverter
+
+#: The largest value of an `Integer` primary key on PostgreSQL (int4).
+MAX_ID = 2**31 - 1
+#: Far more pages than any list will have, and an offset every database accepts.
+MAX_PAGE = 1_000_000
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` that matches only ids an Integer column can hold (else the route is 404)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def page_number() -> int:
+    """The `page` query parameter; 404 unless it is a page number a list could have."""
+    raw = request.args.get("page", "1")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > len(str(MAX_PAGE)):
+        abort(404)
+    page = int(raw)
+    if not 1 <= page <= MAX_PAGE:
+        abort(404)
+    return page
