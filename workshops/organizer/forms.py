@@ -34,6 +34,9 @@ from ..forms import (
 )
 from ..models import EventKind, UserRole
 
+#: Hint of the date-time fields: what to type when the browser shows a plain text box.
+DATETIME_HINT = "Date et heure de Paris. Format : jj/mm/aaaa hh:mm, par exemple 03/12/2026 14:00."
+
 
 class LoginForm(Form):
     email = EmailField(
@@ -94,12 +97,12 @@ class EventForm(Form):
     )
     starts_at = ParisDateTimeField(
         "Début",
-        description="Date et heure de Paris.",
+        description=DATETIME_HINT,
         validators=[InputRequired("Indiquez la date et l'heure de début.")],
     )
     ends_at = ParisDateTimeField(
         "Fin",
-        description="Date et heure de Paris.",
+        description=DATETIME_HINT,
         validators=[InputRequired("Indiquez la date et l'heure de fin.")],
     )
     location = StringField(
@@ -127,7 +130,8 @@ class EventForm(Form):
     )
     registration_closes_at = ParisDateTimeField(
         "Clôture des inscriptions",
-        description="Facultatif. Par défaut, les inscriptions restent ouvertes jusqu'au début.",
+        description="Facultatif. Par défaut, les inscriptions restent ouvertes jusqu’au début. "
+        + DATETIME_HINT,
         validators=[Optional()],
     )
     themes = StringField(
