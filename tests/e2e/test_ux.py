@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from playwright.sync_api import expect
+
 TRANSPARENT = "rgba(0, 0, 0, 0)"
 
 
@@ -19,3 +23,27 @@ def test_dsfr_background_utilities_are_loaded(visitor):
     page.locator(".fr-card__title a").first.click()
     visitor.audit()
     assert background(page, ".fr-background-alt--grey") == grey
+
+
+def login(visitor) -> None:
+    page = visitor.page
+    visitor.goto("/organisation/connexion")
+    page.get_by_label("Adresse électronique").fill(visitor.server.email)
+    page.get_by_label("Mot de passe").fill(visitor.server.password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(r"/organisation/$"))
+
+
+def test_a_refused_form_focuses_its_error_summary_whose_links_reach_the_fields(visitor):
+    page = visitor.page
+    login(visitor)
+    visitor.goto("/organisation/sessions/nouvelle")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.locator("#erreurs")).to_be_focused()
+    visitor.audit()
+    page.locator("#erreurs").get_by_role("link", name=re.compile("^Type de session")).click()
+    expect(page.locator("#kind-0")).to_be_focused()
+    # Required state is in the accessibility tree: the name says it, the group is required.
+    group = page.get_by_role("radiogroup", name=re.compile(r"Type de session.*obligatoire"))
+    expect(group).to_have_count(1)
+    expect(page.get_by_label(re.compile(r"^Début\W*obligatoire"))).to_have_count(1)
