@@ -134,7 +134,7 @@ def test_organizer_creates_and_publishes_a_session(visitor):
     visitor.audit()
     page.get_by_role("link", name="Aperçu").click()
     visitor.audit()
-    expect(page.get_by_role("heading", name="Brouillon : aperçu")).to_be_visible()
+    expect(page.get_by_text("Brouillon : aperçu")).to_be_visible()
     page.go_back()
     # An edit typed just before publishing is saved with it, never lost.
     page.locator("#capacity").fill("11")
