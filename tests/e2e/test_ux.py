@@ -47,3 +47,37 @@ def test_a_refused_form_focuses_its_error_summary_whose_links_reach_the_fields(v
     group = page.get_by_role("radiogroup", name=re.compile(r"Type de session.*obligatoire"))
     expect(group).to_have_count(1)
     expect(page.get_by_label(re.compile(r"^Début\W*obligatoire"))).to_have_count(1)
+
+
+def contrast(page, selector: str) -> float:
+    """WCAG contrast ratio between an element's text colour and its own background."""
+    return page.eval_on_selector(
+        selector,
+        """el => {
+          const style = getComputedStyle(el);
+          const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+          const lum = c => {
+            const [r, g, b] = rgb(c).map(v => {
+              v /= 255;
+              return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+            });
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+          };
+          const [a, b] = [lum(style.color), lum(style.backgroundColor)].sort((x, y) => y - x);
+          return (a + 0.05) / (b + 0.05);
+        }""",
+    )
+
+
+def test_the_current_back_office_filter_tag_keeps_its_contrast_on_hover(visitor):
+    page = visitor.page
+    login(visitor)
+    current = '.fr-tag[aria-current="page"]'
+    assert contrast(page, current) >= 4.5
+    page.hover(current)
+    page.wait_for_timeout(300)  # let a transition end
+    assert contrast(page, current) >= 4.5
+    page.mouse.down()
+    assert contrast(page, current) >= 4.5
+    page.mouse.move(0, 0)  # release elsewhere: no click
+    page.mouse.up()
