@@ -81,3 +81,26 @@ def test_the_current_back_office_filter_tag_keeps_its_contrast_on_hover(visitor)
     assert contrast(page, current) >= 4.5
     page.mouse.move(0, 0)  # release elsewhere: no click
     page.mouse.up()
+
+
+def test_the_menu_skip_link_works_on_a_small_screen(visitor):
+    page = visitor.page
+    page.set_viewport_size({"width": 375, "height": 812})
+    visitor.goto("/ateliers")
+    page.keyboard.press("Tab")  # "Contenu"
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Menu")
+    page.keyboard.press("Enter")
+    expect(page.locator("#bouton-menu")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("navigation", name="Menu principal")).to_be_visible()
+    visitor.audit()
+    # On a large screen it still leads to the visible navigation.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    visitor.goto("/ateliers")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#navigation$"))
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Accueil")
