@@ -104,3 +104,30 @@ def test_the_menu_skip_link_works_on_a_small_screen(visitor):
     expect(page).to_have_url(re.compile(r"#navigation$"))
     page.keyboard.press("Tab")
     expect(page.locator(":focus")).to_have_text("Accueil")
+
+
+def test_the_back_office_table_fits_a_laptop_screen(visitor):
+    page = visitor.page
+    login(visitor)
+    visitor.goto("/organisation/?vue=toutes")
+    overflow = page.eval_on_selector(
+        ".fr-table__container", "el => el.scrollWidth - el.clientWidth"
+    )
+    assert overflow <= 0
+    expect(page.get_by_role("columnheader", name="Organisation")).to_be_in_viewport()
+    visitor.screenshot("organisation-toutes")
+
+
+def test_deleting_a_draft_goes_through_a_confirmation_page(visitor):
+    page = visitor.page
+    login(visitor)
+    visitor.goto("/organisation/?vue=brouillons")
+    page.locator("td a").first.click()
+    visitor.audit()
+    title = page.locator("h1 + div strong").inner_text()
+    page.get_by_role("link", name="Supprimer le brouillon").click()
+    visitor.audit()
+    expect(page).to_have_title(re.compile(rf"^Supprimer le brouillon « {re.escape(title)} » \?"))
+    visitor.screenshot("organisation-suppression")
+    page.get_by_role("link", name="Revenir sans supprimer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Modifier la session")
