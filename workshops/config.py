@@ -42,6 +42,12 @@ CONTACT_ROLE = "Data Scientist transverse @beta.gouv"
 CONTACT_EMAIL = "vincent.viers@beta.gouv.fr"
 CONTACT_MATTERMOST_URL = "https://mattermost.incubateur.net/betagouv"
 
+#: Legal pages. Who hosts the service (name, address, contact), shown in the legal notice;
+#: None shows that it is yet to be given.
+LEGAL_HOSTING: str | None = None
+#: Date the accessibility statement was written or last updated, as shown (French).
+ACCESSIBILITY_STATEMENT_DATE = "28 novembre 2026"
+
 #: Events per catalogue page.
 CATALOGUE_PER_PAGE = 12
 

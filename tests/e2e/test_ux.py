@@ -131,3 +131,18 @@ def test_deleting_a_draft_goes_through_a_confirmation_page(visitor):
     visitor.screenshot("organisation-suppression")
     page.get_by_role("link", name="Revenir sans supprimer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Modifier la session")
+
+
+def test_legal_pages_are_reached_from_the_footer(visitor):
+    page = visitor.page
+    visitor.goto("/")
+    footer = page.locator("#pied-de-page")
+    for name, heading in (
+        ("Mentions légales", "Mentions légales"),
+        ("Données personnelles", "Données personnelles"),
+        ("Accessibilité : non conforme", "Déclaration d’accessibilité"),
+    ):
+        footer.get_by_role("link", name=name).click()
+        visitor.audit()
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    visitor.screenshot("accessibilite")

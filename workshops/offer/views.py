@@ -64,4 +64,16 @@ def edit() -> str | tuple[str, int]:
 @bp.get("/accessibilite")
 def accessibility() -> str:
     """The accessibility statement every French public site must link from its footer."""
-    return render_template("offer/accessibility.html")
+    return render_template("offer/accessibility.html", contact=contact_settings())
+
+
+@bp.get("/mentions-legales")
+def legal_notice() -> str:
+    """Who publishes and hosts the service."""
+    return render_template("offer/legal_notice.html", contact=contact_settings())
+
+
+@bp.get("/donnees-personnelles")
+def personal_data() -> str:
+    """What personal data the service keeps, why, for how long, who sees it, and rights."""
+    return render_template("offer/personal_data.html", contact=contact_settings())
