@@ -72,14 +72,14 @@ def test_invalid_filter_is_reported_and_ignored(client, create_event):
     create_event("Atelier SQL")
     response = client.get("/ateliers?type=inconnu")
     assert response.status_code == 400
-    assert "Un filtre n'est pas valide" in unescape(response.text)
+    assert "Un filtre n’est pas valide" in unescape(response.text)
     assert titles(response.text) == ["Atelier SQL"]
 
 
 def test_empty_catalogue_helps_the_visitor(client):
     response = client.get("/ateliers")
     assert response.status_code == 200
-    assert "Aucune session n'est programmée pour le moment" in unescape(response.text)
+    assert "Aucune session n’est programmée pour le moment" in unescape(response.text)
     assert 'href="/ateliers/passes"' in response.text
 
 

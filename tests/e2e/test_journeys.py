@@ -78,7 +78,7 @@ def test_visitor_filters_the_catalogue(visitor):
     visitor.audit()
     expect(page.get_by_text("Aucune session à venir ne correspond à ces filtres")).to_be_visible()
     visitor.goto("/ateliers?format=teleportation", status=400)
-    expect(page.get_by_text("Un filtre n'est pas valide")).to_be_visible()
+    expect(page.get_by_text("Un filtre n’est pas valide")).to_be_visible()
 
 
 def test_mobile_menu_opens_with_the_dsfr_script(visitor):

@@ -146,3 +146,24 @@ def test_legal_pages_are_reached_from_the_footer(visitor):
         visitor.audit()
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     visitor.screenshot("accessibilite")
+
+
+def test_catalogue_filters_fold_on_a_phone_and_show_on_a_laptop(visitor):
+    page = visitor.page
+    visitor.goto("/ateliers?type=atelier")
+    toggle = page.get_by_role("button", name=re.compile(r"^Filtrer"))
+    expect(toggle).to_be_hidden()
+    expect(page.get_by_label("Rechercher")).to_be_visible()
+    visitor.screenshot("catalogue-filtre")
+    page.set_viewport_size({"width": 375, "height": 812})
+    visitor.goto("/ateliers?type=atelier")
+    expect(toggle).to_have_text("Filtrer (1 filtre actif)")
+    expect(page.get_by_label("Rechercher")).to_be_hidden()
+    # The first session is on the first screen, not below the form.
+    expect(page.locator(".fr-card").first).to_be_in_viewport()
+    toggle.click()
+    expect(page.get_by_label("Rechercher")).to_be_visible()
+    visitor.audit()
+    page.get_by_label("Type").select_option("")
+    page.get_by_role("button", name="Appliquer les filtres").click()
+    expect(page).to_have_title(re.compile(r"^Ateliers et sessions à venir - "))

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
+from ..dates import french_month
 from ..events.visibility import event_for_viewer
 from ..extensions import db
+from ..models import Event, EventStatus
 from ..text import render_markdown
 from .forms import FilterForm
-from .queries import past_events, themes_in_use, upcoming_events
+from .queries import count_upcoming, past_events, themes_in_use, upcoming_events
 
 bp = Blueprint("catalogue", __name__, url_prefix="/ateliers")
 
@@ -37,9 +39,29 @@ def index() -> tuple[str, int]:
     )
     if pagination.page > 1 and not pagination.items:
         abort(404)
+    counts = count_upcoming(filters)
     return render_template(
-        "catalogue/index.html", form=form, filters=filters, pagination=pagination
+        "catalogue/index.html",
+        form=form,
+        filters=filters,
+        active_filters=form.active_labels(),
+        pagination=pagination,
+        months=by_month(pagination.items),
+        scheduled=counts.get(EventStatus.PUBLISHED, 0),
+        cancelled=counts.get(EventStatus.CANCELLED, 0),
     ), (200 if valid else 400)
+
+
+def by_month(events: list[Event]) -> list[tuple[str, list[Event]]]:
+    """Consecutive events grouped under their Paris month, e.g. ("Décembre 2026", [...])."""
+    groups: list[tuple[str, list[Event]]] = []
+    for event in events:
+        month = french_month(event.starts_at)
+        month = month[:1].upper() + month[1:]
+        if not groups or groups[-1][0] != month:
+            groups.append((month, []))
+        groups[-1][1].append(event)
+    return groups
 
 
 @bp.get("/passes")
