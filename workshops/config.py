@@ -48,6 +48,10 @@ LEGAL_HOSTING: str | None = None
 #: Date the accessibility statement was written or last updated, as shown (French).
 ACCESSIBILITY_STATEMENT_DATE = "28 novembre 2026"
 
+#: Theme names in another language than French, with their language tag: they are marked
+#: with `lang` so that screen readers pronounce them right (RGAA 8.7).
+THEME_LANGUAGES = {"Machine learning": "en", "MLOps": "en", "Open data": "en"}
+
 #: Events per catalogue page.
 CATALOGUE_PER_PAGE = 12
 

@@ -91,7 +91,10 @@ class EventForm(Form):
     )
     description = TextAreaField(
         "Description",
-        description="Au format Markdown : programme, prérequis, public visé…",
+        description=(
+            "Au format Markdown : programme, prérequis, public visé… Pour un terme dans une "
+            "autre langue, indiquez-la : [machine learning]{lang=en}."
+        ),
         filters=[_strip],
         validators=[Length(max=20_000, message="La description est trop longue.")],
     )
