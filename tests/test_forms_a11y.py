@@ -42,7 +42,7 @@ def test_error_summary_links_a_radio_group_to_its_first_option(client, organizer
 
 def test_login_form_explains_the_asterisk(client):
     html = unescape(client.get("/organisation/connexion").text)
-    assert "marqués d’un astérisque" in html or "marqués d'un astérisque" in html
+    assert "marqués d’un astérisque" in html
 
 
 def test_pages_load_the_script_that_focuses_the_error_summary(client):

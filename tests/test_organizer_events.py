@@ -61,11 +61,11 @@ def test_the_edit_form_shows_paris_times_back(client, organizer):
         (
             {"starts_at": "2032-03-28T02:30", "ends_at": "2032-03-28T04:00"},
             "starts_at",
-            "Cette heure n'existe pas en France",
+            "Cette heure n’existe pas en France",
         ),
-        ({"starts_at": ""}, "starts_at", "Indiquez la date et l'heure de début."),
-        ({"capacity": "0"}, "capacity", "Indiquez un nombre de places d'au moins 1."),
-        ({"capacity": "-4"}, "capacity", "Indiquez un nombre de places d'au moins 1."),
+        ({"starts_at": ""}, "starts_at", "Indiquez la date et l’heure de début."),
+        ({"capacity": "0"}, "capacity", "Indiquez un nombre de places d’au moins 1."),
+        ({"capacity": "-4"}, "capacity", "Indiquez un nombre de places d’au moins 1."),
         ({"capacity": "douze"}, "capacity", "entier"),
         (
             {"location": "", "online_url": ""},
@@ -170,7 +170,7 @@ def test_cancel_needs_a_reason_and_is_shown_publicly(client, organizer, create_e
     event = create_event()
     empty = client.post(f"/organisation/sessions/{event.id}/annuler", data={"reason": " "})
     assert empty.status_code == 422
-    assert "Indiquez le motif de l'annulation." in unescape(empty.text)
+    assert "Indiquez le motif de l’annulation." in unescape(empty.text)
     db.session.refresh(event)
     assert event.status == "published"
     seq = event.sequence

@@ -41,6 +41,8 @@ CONTACT_NAME = "Vincent Viers"
 CONTACT_ROLE = "Data Scientist transverse @beta.gouv"
 CONTACT_EMAIL = "vincent.viers@beta.gouv.fr"
 CONTACT_MATTERMOST_URL = "https://mattermost.incubateur.net/betagouv"
+#: The contact's LinkedIn profile, linked from "Qui propose de l’aide ?"; empty hides the link.
+CONTACT_LINKEDIN_URL = "https://www.linkedin.com/in/vincent-viers/"
 
 #: Legal pages. Who hosts the service (name, address, contact), shown in the legal notice;
 #: None shows that it is yet to be given.

@@ -230,7 +230,7 @@ def test_every_back_office_page_passes_axe(visitor):
     page.get_by_role("link", name="Annuler la session").click()
     visitor.audit()
     page.get_by_role("button", name="Annuler la session").click()
-    expect(page.get_by_text("Indiquez le motif de l'annulation.").first).to_be_visible()
+    expect(page.get_by_text("Indiquez le motif de l’annulation.").first).to_be_visible()
     visitor.audit()
     visitor.screenshot("organisation-annulation")
     visitor.goto("/organisation/comptes/nouveau")

@@ -39,6 +39,7 @@ def contact_settings() -> dict[str, str]:
         "role": config["CONTACT_ROLE"],
         "email": config["CONTACT_EMAIL"],
         "mattermost_url": config["CONTACT_MATTERMOST_URL"],
+        "linkedin_url": config["CONTACT_LINKEDIN_URL"],
     }
 
 
@@ -56,7 +57,7 @@ def edit() -> str | tuple[str, int]:
         else:
             save_offer_page(form.title.data, form.lead.data, form.body.data, current_user)
             db.session.commit()
-            flash("La page d'accueil a été mise à jour.", "success")
+            flash("La page d’accueil a été mise à jour.", "success")
             return redirect(url_for("offer.edit"))
     return render_form("offer/edit.html", form, page=page, preview=preview)
 

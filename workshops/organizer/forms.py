@@ -63,7 +63,7 @@ def _validate_http_url(form: Form, field: URLField) -> None:
     if field.data and not field.data.lower().startswith(("https://", "http://")):
         raise ValidationError("Le lien doit commencer par https:// (ou http://).")
     if field.data and " " in field.data:
-        raise ValidationError("Le lien ne doit pas contenir d'espace.")
+        raise ValidationError("Le lien ne doit pas contenir d’espace.")
 
 
 class EventForm(Form):
@@ -101,12 +101,12 @@ class EventForm(Form):
     starts_at = ParisDateTimeField(
         "Début",
         description=DATETIME_HINT,
-        validators=[InputRequired("Indiquez la date et l'heure de début.")],
+        validators=[InputRequired("Indiquez la date et l’heure de début.")],
     )
     ends_at = ParisDateTimeField(
         "Fin",
         description=DATETIME_HINT,
-        validators=[InputRequired("Indiquez la date et l'heure de fin.")],
+        validators=[InputRequired("Indiquez la date et l’heure de fin.")],
     )
     location = StringField(
         "Lieu",
@@ -128,7 +128,7 @@ class EventForm(Form):
         description="Laissez vide pour un nombre de places illimité.",
         validators=[
             Optional(),
-            NumberRange(min=1, max=100_000, message="Indiquez un nombre de places d'au moins 1."),
+            NumberRange(min=1, max=100_000, message="Indiquez un nombre de places d’au moins 1."),
         ],
     )
     registration_closes_at = ParisDateTimeField(
@@ -192,11 +192,11 @@ class EventForm(Form):
 
 class CancelForm(Form):
     reason = TextAreaField(
-        "Motif de l'annulation",
+        "Motif de l’annulation",
         description="Il sera affiché sur la page publique de la session.",
         filters=[_strip],
         validators=[
-            DataRequired("Indiquez le motif de l'annulation."),
+            DataRequired("Indiquez le motif de l’annulation."),
             Length(max=1000, message="Le motif ne doit pas dépasser 1 000 caractères."),
         ],
     )
@@ -220,7 +220,7 @@ class UserForm(Form):
     email = EmailField(
         "Adresse électronique",
         description="Format attendu : nom@domaine.fr",
-        validators=[DataRequired("Saisissez l'adresse électronique."), _validate_email],
+        validators=[DataRequired("Saisissez l’adresse électronique."), _validate_email],
     )
     name = StringField(
         "Nom affiché",
