@@ -72,3 +72,13 @@ def test_edit_and_cancel_titles_name_the_session(client, organizer, create_event
     assert "<title>Annuler « Atelier SQL » - Espace organisation" in cancel
     refused = unescape(client.post(f"/organisation/sessions/{event.id}/annuler").text)
     assert "<title>Erreur - Annuler « Atelier SQL »" in refused
+
+
+def test_a_new_account_defaults_to_the_organizer_role(client, admin):
+    html = client.get("/organisation/comptes/nouveau").text
+    select = re.search(r'<select[^>]*id="role"[^>]*>(.*?)</select>', html, re.S).group(1)
+    selected = re.findall(r"<option[^>]*selected[^>]*>([^<]+)</option>", select)
+    assert len(selected) == 1
+    assert re.search(
+        r'<option[^>]*selected[^>]*value="organizer"|value="organizer"[^>]*selected', select
+    )
