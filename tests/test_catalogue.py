@@ -72,14 +72,14 @@ def test_invalid_filter_is_reported_and_ignored(client, create_event):
     create_event("Atelier SQL")
     response = client.get("/ateliers?type=inconnu")
     assert response.status_code == 400
-    assert "Un filtre n'est pas valide" in unescape(response.text)
+    assert "Un filtre n’est pas valide" in unescape(response.text)
     assert titles(response.text) == ["Atelier SQL"]
 
 
 def test_empty_catalogue_helps_the_visitor(client):
     response = client.get("/ateliers")
     assert response.status_code == 200
-    assert "Aucune session n'est programmée pour le moment" in unescape(response.text)
+    assert "Aucune session n’est programmée pour le moment" in unescape(response.text)
     assert 'href="/ateliers/passes"' in response.text
 
 
@@ -221,3 +221,18 @@ def test_search_ignores_accents_and_case_and_reads_themes(client, create_event):
         assert titles(client.get(f"/ateliers?q={query}").text) == ["Explorer ses données"], query
     assert titles(client.get("/ateliers?q=cafe").text) == ["Café data"]
     assert titles(client.get("/ateliers?q=donnees cafe").text) == []
+
+
+def test_detail_alerts_come_after_the_h1_without_headings(client, organizer, create_event):
+    """Past, cancelled and draft banners must not open the page with an h2."""
+    pages = [
+        f"/ateliers/{create_event('Passé', days=-3).slug}",
+        f"/ateliers/{create_event('Annulé', status='cancelled').slug}",
+        f"/organisation/sessions/{create_event('Brouillon', status='draft').id}/apercu",
+    ]
+    for url in pages:
+        html = client.get(url).text
+        main = html[html.index('<main id="contenu"') :]
+        first_heading = re.search(r"<h([1-6])\b", main)
+        assert first_heading.group(1) == "1", url
+        assert '<p class="fr-alert__title">' in main, url

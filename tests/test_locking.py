@@ -6,9 +6,7 @@ import threading
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
 
 from workshops.accounts import users as accounts
 from workshops.extensions import db
@@ -77,37 +75,29 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, create_user
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_write_lock_held_too_long_is_a_503_and_nothing_changes(make_app):
-    app = make_app()
+    app = make_app(SQLITE_BUSY_TIMEOUT_MS=100)  # wait 0.1 s for the lock, not 5 s
 
-    @sa_event.listens_for(Engine, "connect")
-    def short_busy_timeout(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-        # After the app's own pragmas (listeners run in order): wait 0.1 s, not 5 s.
-        dbapi_connection.execute("PRAGMA busy_timeout=100")
+    with app.app_context():
+        accounts.create_user("a@example.org", "A", UserRole.ADMIN, PASSWORD)
+        other_id = accounts.create_user("b@example.org", "B", UserRole.ADMIN, PASSWORD).id
+        db.session.commit()
+        db.engine.dispose()
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 100
+        db.session.remove()
+    client = app.test_client()
+    assert login(client, "a@example.org").status_code == 302
 
+    path = urlsplit(app.config["SQLALCHEMY_DATABASE_URI"]).path
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
     try:
-        with app.app_context():
-            accounts.create_user("a@example.org", "A", UserRole.ADMIN, PASSWORD)
-            other_id = accounts.create_user("b@example.org", "B", UserRole.ADMIN, PASSWORD).id
-            db.session.commit()
-            db.engine.dispose()
-            assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 100
-            db.session.remove()
-        client = app.test_client()
-        assert login(client, "a@example.org").status_code == 302
-
-        path = urlsplit(app.config["SQLALCHEMY_DATABASE_URI"]).path
-        blocker = sqlite3.connect(path, isolation_level=None)
-        blocker.execute("BEGIN IMMEDIATE")
-        try:
-            response = client.post(
-                f"/organisation/comptes/{other_id}",
-                data={"email": "b@example.org", "name": "Nouveau nom", "role": "organizer"},
-            )
-        finally:
-            blocker.execute("ROLLBACK")
-            blocker.close()
+        response = client.post(
+            f"/organisation/comptes/{other_id}",
+            data={"email": "b@example.org", "name": "Nouveau nom", "role": "organizer"},
+        )
     finally:
-        sa_event.remove(Engine, "connect", short_busy_timeout)
+        blocker.execute("ROLLBACK")
+        blocker.close()
     assert response.status_code == 503
     assert response.headers["Retry-After"].isdigit()
     assert "Service indisponible" in response.text

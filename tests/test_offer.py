@@ -13,10 +13,10 @@ def test_landing_page_presents_the_offer_from_the_seed(client):
         "Quésaco ?",
         "Deux approches complémentaires",
         "Offre de service",
-        "Quelles startups d'État sont concernées ?",
+        "Quelles startups d’État sont concernées ?",
         "Le format",
-        "Qui propose de l'aide ?",
-        "Comment demander de l'aide ?",
+        "Qui propose de l’aide ?",
+        "Comment demander de l’aide ?",
     ):
         assert heading in html, heading
     assert "<h1>Aide transverse Data Science</h1>" in html
@@ -53,7 +53,7 @@ def test_landing_shows_the_next_three_published_sessions(client, create_event):
 
 
 def test_landing_without_sessions_says_so(client):
-    assert "Aucune session n'est programmée pour le moment" in unescape(client.get("/").text)
+    assert "Aucune session n’est programmée pour le moment" in unescape(client.get("/").text)
 
 
 def test_reading_the_landing_page_writes_nothing(client):
@@ -65,7 +65,7 @@ def test_admin_previews_without_saving_then_saves(client, admin):
     form = {"title": "Data Science à beta", "lead": "Chapô", "body": "## Nouveau\n\nTexte **fort**"}
     preview = client.post("/organisation/page-offre", data={**form, "preview": "Prévisualiser"})
     assert preview.status_code == 200
-    assert "Aperçu : cette version n'est pas encore enregistrée." in unescape(preview.text)
+    assert "Aperçu : cette version n’est pas encore enregistrée." in unescape(preview.text)
     assert "<strong>fort</strong>" in preview.text
     assert "Data Science à beta" not in client.get("/").text
 
@@ -114,3 +114,33 @@ def test_anonymous_visitors_are_sent_to_login(client):
     response = client.get("/organisation/page-offre")
     assert response.status_code == 302
     assert "/organisation/connexion?next=" in response.headers["Location"]
+
+
+def test_who_helps_links_to_the_contact_linkedin_profile(make_app):
+    html = unescape(make_app().test_client().get("/").text)
+    section = html[html.index('id="qui-propose-de-l-aide"') : html.index('id="demander-de-l-aide"')]
+    assert "Vincent Viers" in section and "Data Scientist transverse @beta.gouv" in section
+    assert 'href="https://www.linkedin.com/in/vincent-viers/"' in section
+    other = make_app(CONTACT_LINKEDIN_URL="https://www.linkedin.com/in/jeanne-data/")
+    assert 'href="https://www.linkedin.com/in/jeanne-data/"' in other.test_client().get("/").text
+
+
+def test_french_text_uses_the_typographic_apostrophe(client, create_event):
+    create_event("Atelier SQL")
+    for url in (
+        "/",
+        "/ateliers",
+        "/ateliers?format=inconnu",
+        "/ateliers/passes",
+        "/ateliers/atelier-sql",
+        "/accessibilite",
+        "/mentions-legales",
+        "/donnees-personnelles",
+        "/organisation/connexion",
+        "/n-existe-pas",
+    ):
+        html = client.get(url).text
+        body = html[html.index("<body") :]
+        text = unescape(re.sub(r"<[^>]+>", " ", body))
+        straight = re.findall(r"\w+'\w+", text)
+        assert not straight, (url, straight)

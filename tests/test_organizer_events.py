@@ -70,11 +70,11 @@ def test_the_edit_form_shows_paris_times_back(client, organizer):
         (
             {"starts_at": "2032-03-28T02:30", "ends_at": "2032-03-28T04:00"},
             "starts_at",
-            "Cette heure n'existe pas en France",
+            "Cette heure n’existe pas en France",
         ),
-        ({"starts_at": ""}, "starts_at", "Indiquez la date et l'heure de début."),
-        ({"capacity": "0"}, "capacity", "Indiquez un nombre de places d'au moins 1."),
-        ({"capacity": "-4"}, "capacity", "Indiquez un nombre de places d'au moins 1."),
+        ({"starts_at": ""}, "starts_at", "Indiquez la date et l’heure de début."),
+        ({"capacity": "0"}, "capacity", "Indiquez un nombre de places d’au moins 1."),
+        ({"capacity": "-4"}, "capacity", "Indiquez un nombre de places d’au moins 1."),
         ({"capacity": "douze"}, "capacity", "entier"),
         (
             {"location": "", "online_url": ""},
@@ -87,7 +87,7 @@ def test_the_edit_form_shows_paris_times_back(client, organizer):
             "Le lien doit commencer par https://",
         ),
         *(
-            ({"online_url": url}, "online_url", "Le lien doit indiquer l'adresse d'un site")
+            ({"online_url": url}, "online_url", "Le lien doit indiquer l’adresse d’un site")
             for url in (
                 "https://",
                 "http://",
@@ -110,7 +110,7 @@ def test_the_edit_form_shows_paris_times_back(client, organizer):
         (
             {"online_url": "https://visio.example.org:99999/"},
             "online_url",
-            "Le numéro de port du lien n'est pas valide.",
+            "Le numéro de port du lien n’est pas valide.",
         ),
         ({"title": "   "}, "title", "Indiquez le titre de la session."),
         ({"title": "x" * 201}, "title", "Le titre ne doit pas dépasser 200 caractères."),
@@ -128,7 +128,9 @@ def test_bad_event_input_gets_a_french_message_and_nothing_is_saved(
     response = client.post("/organisation/sessions/nouvelle", data=form_data(**overrides))
     assert response.status_code == 422
     assert message in unescape(response.text)
-    assert f'href="#{field}"' in response.text  # the error summary links to the field
+    # The error summary links to the field (to its first option for a radio group).
+    anchor = f"{field}-0" if field == "kind" else field
+    assert f'href="#{anchor}"' in response.text
     assert "<title>Erreur - " in response.text
     assert db.session.execute(db.select(Event)).first() is None
 
@@ -218,7 +220,7 @@ def test_cancel_needs_a_reason_and_is_shown_publicly(client, organizer, create_e
     event = create_event()
     empty = client.post(f"/organisation/sessions/{event.id}/annuler", data={"reason": " "})
     assert empty.status_code == 422
-    assert "Indiquez le motif de l'annulation." in unescape(empty.text)
+    assert "Indiquez le motif de l’annulation." in unescape(empty.text)
     db.session.refresh(event)
     assert event.status == "published"
     seq = event.sequence

@@ -1,3 +1,6 @@
+import re
+from html import unescape
+
 from workshops.text import render_markdown, sanitize_html, slugify
 
 
@@ -76,3 +79,42 @@ def test_many_identical_headings_are_numbered_in_linear_work(monkeypatch):
 def test_slugify_is_ascii_and_readable():
     assert slugify("Atelier : SQL & données d'usage") == "atelier-sql-donnees-d-usage"
     assert slugify("  ") == ""
+
+
+def test_editors_mark_a_language_change_with_the_attrs_syntax():
+    html, _ = render_markdown(
+        "Du [machine learning]{lang=en} et du [MLOps](https://ml-ops.org/){lang=en}"
+    )
+    assert '<span lang="en">machine learning</span>' in html
+    assert '<a href="https://ml-ops.org/" lang="en" rel="noopener noreferrer">MLOps</a>' in html
+
+
+def test_only_a_well_formed_lang_survives_on_span():
+    html, _ = render_markdown('[x]{lang=en .rouge #ancre onclick="alert(1)" style="color:red"}')
+    assert html.strip() == '<p><span lang="en">x</span></p>'
+    bad, _ = render_markdown('[y]{lang="en onmouseover=alert(1)"}')
+    assert "lang=" not in bad
+    assert "<span>y</span>" in bad
+    assert sanitize_html('<span lang="de-CH" class="c" style="s" title="t">z</span>') == (
+        '<span lang="de-CH">z</span>'
+    )
+
+
+def test_the_default_offer_marks_its_english_terms(client):
+    html = client.get("/").text
+    assert '<span lang="en">machine learning</span>' in html
+    assert 'lang="en" rel="noopener noreferrer">MLOps</a>' in html
+
+
+def test_english_theme_names_are_marked(client, create_event):
+    create_event("Atelier ML", theme_names=["Machine learning", "Python", "Données"])
+    for url in ("/ateliers", "/ateliers/atelier-ml"):
+        html = client.get(url).text
+        assert re.search(r'class="fr-tag fr-tag--sm" lang="en"[^>]*>Machine learning<', html), url
+        assert re.search(r'class="fr-tag fr-tag--sm"[^>]*>Données<', html)
+        assert not re.search(r'lang="en"[^>]*>Données<', html)
+
+
+def test_editors_are_told_how_to_mark_a_language(client, admin):
+    for url in ("/organisation/sessions/nouvelle", "/organisation/page-offre"):
+        assert "[machine learning]{lang=en}" in unescape(client.get(url).text), url

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -169,6 +170,12 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(dates.short_date)
     app.add_template_global(dates.french_range)
     app.add_template_filter(lambda text: text[:1].upper() + text[1:], "ucfirst")
+
+    @app.template_global()
+    def lang_attr(theme_name: str) -> Markup:
+        """' lang="en"' for a theme name in another language (THEME_LANGUAGES), else ''."""
+        lang = app.config["THEME_LANGUAGES"].get(theme_name)
+        return Markup(' lang="{}"').format(lang) if lang else Markup("")
 
     @app.context_processor
     def service_settings() -> dict[str, Any]:

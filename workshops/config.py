@@ -45,6 +45,18 @@ CONTACT_NAME = "Vincent Viers"
 CONTACT_ROLE = "Data Scientist transverse @beta.gouv"
 CONTACT_EMAIL = "vincent.viers@beta.gouv.fr"
 CONTACT_MATTERMOST_URL = "https://mattermost.incubateur.net/betagouv"
+#: The contact's LinkedIn profile, linked from "Qui propose de l’aide ?"; empty hides the link.
+CONTACT_LINKEDIN_URL = "https://www.linkedin.com/in/vincent-viers/"
+
+#: Legal pages. Who hosts the service (name, address, contact), shown in the legal notice;
+#: None shows that it is yet to be given.
+LEGAL_HOSTING: str | None = None
+#: Date the accessibility statement was written or last updated, as shown (French).
+ACCESSIBILITY_STATEMENT_DATE = "28 novembre 2026"
+
+#: Theme names in another language than French, with their language tag: they are marked
+#: with `lang` so that screen readers pronounce them right (RGAA 8.7).
+THEME_LANGUAGES = {"Machine learning": "en", "MLOps": "en", "Open data": "en"}
 
 #: Events per catalogue page.
 CATALOGUE_PER_PAGE = 12

@@ -115,6 +115,12 @@ def french_duration(delta: timedelta) -> str:
     return " et ".join(parts) if parts else f"0{NBSP}min"
 
 
+def french_month(moment: datetime) -> str:
+    """'décembre 2026', in Europe/Paris, for grouping a list by month."""
+    local = to_paris(moment)
+    return f"{MONTHS[local.month - 1]} {local.year}"
+
+
 def short_date(moment: datetime) -> str:
     """'03/12/2026', in Europe/Paris, for dense tables."""
     return to_paris(moment).strftime("%d/%m/%Y")

@@ -85,7 +85,7 @@ class ParisDateTimeField(DateTimeLocalField):
         except NonexistentLocalTime:
             self.data = None
             raise ValueError(
-                "Cette heure n'existe pas en France : ce jour-là, les horloges passent "
+                "Cette heure n’existe pas en France : ce jour-là, les horloges passent "
                 "de 2 h à 3 h. Choisissez une autre heure."
             ) from None
 

@@ -245,6 +245,13 @@ class Event(db.Model):
             return "Hybride (en ligne et sur place)"
         return "En ligne" if self.is_online else "Sur place"
 
+    @property
+    def place_label(self) -> str:
+        """Where to go, for cards: the location, "En ligne", or "<location> et en ligne"."""
+        if self.is_in_person and self.is_online:
+            return f"{self.location} et en ligne"
+        return self.location if self.is_in_person else "En ligne"  # type: ignore[return-value]
+
     def is_past(self, now: datetime | None = None) -> bool:
         return self.ends_at <= (now or utcnow())
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+from mdit_py_plugins.attrs import attrs_plugin
 
 ALLOWED_TAGS = {
     "a",
@@ -30,6 +31,7 @@ ALLOWED_TAGS = {
     "ol",
     "p",
     "pre",
+    "span",
     "strong",
     "table",
     "tbody",
@@ -40,12 +42,17 @@ ALLOWED_TAGS = {
     "ul",
 }
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
+    # No attribute on every tag: nh3 (ammonia) would otherwise allow `lang` and `title`.
+    "*": set(),
+    "a": {"href", "title", "lang"},
     "abbr": {"title"},
     "h2": {"id"},
     "h3": {"id"},
+    "span": {"lang"},
     "th": {"scope"},
 }
+#: A language tag such as "en" or "de-CH" (BCP 47, simplified): nothing else passes as `lang`.
+_LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -84,6 +91,10 @@ def slugify(value: str, max_length: int = 80) -> str:
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
+    # A change of language, as RGAA 8.7 asks: "[machine learning]{lang=en}" gives
+    # <span lang="en">, and "[MLOps](https://ml-ops.org/){lang=en}" a link with `lang`.
+    # Only `lang` is read; the sanitizer checks its value.
+    md.use(attrs_plugin, spans=True, after=("link_close", "span_close"), allowed=["lang"])
     # Page content starts at h2: the page title is the only h1. Shift headings down one level.
     md.core.ruler.push("shift_headings", _shift_headings)
     return md
@@ -132,4 +143,11 @@ def sanitize_html(html: str) -> str:
         url_schemes=ALLOWED_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_check_lang,
     )
+
+
+def _check_lang(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "lang" and not _LANG.fullmatch(value):
+        return None
+    return value

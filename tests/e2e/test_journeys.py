@@ -78,7 +78,7 @@ def test_visitor_filters_the_catalogue(visitor):
     visitor.audit()
     expect(page.get_by_text("Aucune session à venir ne correspond à ces filtres")).to_be_visible()
     visitor.goto("/ateliers?format=teleportation", status=400)
-    expect(page.get_by_text("Un filtre n'est pas valide")).to_be_visible()
+    expect(page.get_by_text("Un filtre n’est pas valide")).to_be_visible()
 
 
 def test_mobile_menu_opens_with_the_dsfr_script(visitor):
@@ -134,7 +134,7 @@ def test_organizer_creates_and_publishes_a_session(visitor):
     visitor.audit()
     page.get_by_role("link", name="Aperçu").click()
     visitor.audit()
-    expect(page.get_by_role("heading", name="Brouillon : aperçu")).to_be_visible()
+    expect(page.get_by_text("Brouillon : aperçu")).to_be_visible()
     page.go_back()
     # An edit typed just before publishing is saved with it, never lost.
     page.locator("#capacity").fill("11")
@@ -230,7 +230,7 @@ def test_every_back_office_page_passes_axe(visitor):
     page.get_by_role("link", name="Annuler la session").click()
     visitor.audit()
     page.get_by_role("button", name="Annuler la session").click()
-    expect(page.get_by_text("Indiquez le motif de l'annulation.").first).to_be_visible()
+    expect(page.get_by_text("Indiquez le motif de l’annulation.").first).to_be_visible()
     visitor.audit()
     visitor.screenshot("organisation-annulation")
     visitor.goto("/organisation/comptes/nouveau")

@@ -49,6 +49,20 @@ class FilterForm(Form):
             [("", "Toutes les thématiques"), *((t.slug, t.name) for t in themes)]
         )
 
+    def active_labels(self) -> list[str]:
+        """The valid filters in use, as "Type : Ateliers collectifs", for the tags."""
+        labels = []
+        for field in (self.q, self.type, self.theme, self.format):
+            if not (field.data or "").strip() or field.errors:
+                continue
+            if field is self.q:
+                labels.append(f"{field.label.text} : « {field.data.strip()} »")
+            else:
+                chosen = dict((c.value, c.label) for c in field.choices).get(field.data)  # type: ignore[union-attr]
+                if chosen:
+                    labels.append(f"{field.label.text} : {chosen}")
+        return labels
+
     def to_filters(self) -> CatalogueFilters:
         """The valid filters; a field in error is ignored (the page says so)."""
         errors = self.errors

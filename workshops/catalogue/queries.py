@@ -60,6 +60,16 @@ def upcoming_events(filters: CatalogueFilters, now: datetime | None = None) -> S
     return query.order_by(Event.starts_at, Event.id)
 
 
+def count_upcoming(filters: CatalogueFilters, now: datetime | None = None) -> dict[str, int]:
+    """How many upcoming events match, by status: cancelled ones are listed but not counted
+    as sessions to come."""
+    ids = upcoming_events(filters, now).with_only_columns(Event.id).order_by(None)
+    rows = db.session.execute(
+        db.select(Event.status, db.func.count()).where(Event.id.in_(ids)).group_by(Event.status)
+    )
+    return {str(status): count for status, count in rows}
+
+
 def past_events(now: datetime | None = None) -> Select[tuple[Event]]:
     """Events already over, most recent first."""
     now = now or utcnow()

@@ -5,13 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
+from ..dates import french_month
 from ..events.visibility import event_for_viewer, is_public
 from ..extensions import db
+from ..models import Event, EventStatus
 from ..security import private_page
 from ..text import render_markdown
 from ..urls import page_number
 from .forms import FILTER_PARAMS, FilterForm
-from .queries import past_events, themes_in_use, upcoming_events
+from .queries import count_upcoming, past_events, themes_in_use, upcoming_events
 
 bp = Blueprint("catalogue", __name__, url_prefix="/ateliers")
 
@@ -33,13 +35,30 @@ def index() -> tuple[str, int]:
     if pagination.page > 1 and not pagination.items:
         abort(404)
     pager_args = {key: request.args[key] for key in FILTER_PARAMS if request.args.get(key)}
+    counts = count_upcoming(filters)
     return render_template(
         "catalogue/index.html",
         form=form,
         filters=filters,
+        active_filters=form.active_labels(),
         pagination=pagination,
         pager_args=pager_args,
+        months=by_month(pagination.items),
+        scheduled=counts.get(EventStatus.PUBLISHED, 0),
+        cancelled=counts.get(EventStatus.CANCELLED, 0),
     ), (200 if valid else 400)
+
+
+def by_month(events: list[Event]) -> list[tuple[str, list[Event]]]:
+    """Consecutive events grouped under their Paris month, e.g. ("Décembre 2026", [...])."""
+    groups: list[tuple[str, list[Event]]] = []
+    for event in events:
+        month = french_month(event.starts_at)
+        month = month[:1].upper() + month[1:]
+        if not groups or groups[-1][0] != month:
+            groups.append((month, []))
+        groups[-1][1].append(event)
+    return groups
 
 
 @bp.get("/passes")

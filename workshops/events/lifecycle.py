@@ -140,7 +140,7 @@ def cancel_event(event: Event, reason: str) -> None:
     _require(event, EventAction.CANCEL)
     reason = reason.strip()
     if not reason:
-        raise EventError("Indiquez le motif de l'annulation : il sera affiché publiquement.")
+        raise EventError("Indiquez le motif de l’annulation : il sera affiché publiquement.")
     event.status = EventStatus.CANCELLED
     event.cancellation_reason = reason
     _touch(event, calendar_visible=True)
@@ -172,7 +172,7 @@ REFUSALS = {
     ),
     EventAction.DELETE: (
         "Seuls les brouillons jamais publiés peuvent être supprimés. "
-        "Annulez la session pour prévenir les personnes qui l'ont vue."
+        "Annulez la session pour prévenir les personnes qui l’ont vue."
     ),
 }
 

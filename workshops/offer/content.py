@@ -11,8 +11,8 @@ from ..models import Page, User
 OFFER_KEY = "offre"
 DEFAULT_TITLE = "Aide transverse Data Science"
 DEFAULT_LEAD = (
-    "Un data scientist transverse accompagne les startups d'État de beta.gouv pour définir, "
-    "mettre en œuvre, mesurer et améliorer leurs cas d'usage data, et anime des ateliers "
+    "Un data scientist transverse accompagne les startups d’État de beta.gouv pour définir, "
+    "mettre en œuvre, mesurer et améliorer leurs cas d’usage data, et anime des ateliers "
     "collectifs et des sessions de la communauté data."
 )
 

@@ -18,7 +18,9 @@ class OfferPageForm(Form):
         "Contenu",
         description=(
             "Au format Markdown. Chaque titre de niveau 2 (« ## Titre ») devient une entrée "
-            "du sommaire. Les liens autorisés commencent par http, https ou mailto."
+            "du sommaire. Les liens autorisés commencent par http, https ou mailto. Pour un "
+            "terme dans une autre langue, indiquez-la : [machine learning]{lang=en}, ou "
+            "[MLOps](https://ml-ops.org/){lang=en} pour un lien."
         ),
         validators=[
             DataRequired("Le contenu de la page ne peut pas être vide."),

@@ -39,6 +39,7 @@ def contact_settings() -> dict[str, str]:
         "role": config["CONTACT_ROLE"],
         "email": config["CONTACT_EMAIL"],
         "mattermost_url": config["CONTACT_MATTERMOST_URL"],
+        "linkedin_url": config["CONTACT_LINKEDIN_URL"],
     }
 
 
@@ -56,7 +57,7 @@ def edit() -> str | tuple[str, int]:
         else:
             save_offer_page(form.title.data, form.lead.data, form.body.data, current_user)
             db.session.commit()
-            flash("La page d'accueil a été mise à jour.", "success")
+            flash("La page d’accueil a été mise à jour.", "success")
             return redirect(url_for("offer.edit"))
     return render_form("offer/edit.html", form, page=page, preview=preview)
 
@@ -64,4 +65,16 @@ def edit() -> str | tuple[str, int]:
 @bp.get("/accessibilite")
 def accessibility() -> str:
     """The accessibility statement every French public site must link from its footer."""
-    return render_template("offer/accessibility.html")
+    return render_template("offer/accessibility.html", contact=contact_settings())
+
+
+@bp.get("/mentions-legales")
+def legal_notice() -> str:
+    """Who publishes and hosts the service."""
+    return render_template("offer/legal_notice.html", contact=contact_settings())
+
+
+@bp.get("/donnees-personnelles")
+def personal_data() -> str:
+    """What personal data the service keeps, why, for how long, who sees it, and rights."""
+    return render_template("offer/personal_data.html", contact=contact_settings())

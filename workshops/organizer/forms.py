@@ -38,6 +38,9 @@ from ..forms import (
 )
 from ..models import EventKind, UserRole
 
+#: Hint of the date-time fields: what to type when the browser shows a plain text box.
+DATETIME_HINT = "Date et heure de Paris. Format : jj/mm/aaaa hh:mm, par exemple 03/12/2026 14:00."
+
 
 class LoginForm(Form):
     email = EmailField(
@@ -73,24 +76,24 @@ def _validate_http_url(form: Form, field: URLField) -> None:
     if not url.lower().startswith(("https://", "http://")):
         raise ValidationError("Le lien doit commencer par https:// (ou http://).")
     if " " in url:
-        raise ValidationError("Le lien ne doit pas contenir d'espace.")
+        raise ValidationError("Le lien ne doit pas contenir d’espace.")
     if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 or char.isspace() for char in url):
         raise ValidationError("Le lien ne doit pas contenir de caractère invisible.")
     parts = urlsplit(url)
     if "@" in parts.netloc:
         raise ValidationError(
-            "Le lien ne doit pas contenir d'identifiant ou de @ avant l'adresse du site."
+            "Le lien ne doit pas contenir d’identifiant ou de @ avant l’adresse du site."
         )
     host = parts.hostname or ""
     if not (host.startswith("[") or _is_ip_literal(parts.netloc) or _HOST_NAME.fullmatch(host)):
         raise ValidationError(
-            "Le lien doit indiquer l'adresse d'un site après https://, "
+            "Le lien doit indiquer l’adresse d’un site après https://, "
             "par exemple https://webconf.numerique.gouv.fr/…"
         )
     try:
         parts.port  # noqa: B018 - raises ValueError on a port out of range
     except ValueError:
-        raise ValidationError("Le numéro de port du lien n'est pas valide.") from None
+        raise ValidationError("Le numéro de port du lien n’est pas valide.") from None
 
 
 def _is_ip_literal(netloc: str) -> bool:
@@ -127,19 +130,22 @@ class EventForm(Form):
     )
     description = TextAreaField(
         "Description",
-        description="Au format Markdown : programme, prérequis, public visé…",
+        description=(
+            "Au format Markdown : programme, prérequis, public visé… Pour un terme dans une "
+            "autre langue, indiquez-la : [machine learning]{lang=en}."
+        ),
         filters=[_strip],
         validators=[Length(max=20_000, message="La description est trop longue.")],
     )
     starts_at = ParisDateTimeField(
         "Début",
-        description="Date et heure de Paris.",
-        validators=[InputRequired("Indiquez la date et l'heure de début.")],
+        description=DATETIME_HINT,
+        validators=[InputRequired("Indiquez la date et l’heure de début.")],
     )
     ends_at = ParisDateTimeField(
         "Fin",
-        description="Date et heure de Paris.",
-        validators=[InputRequired("Indiquez la date et l'heure de fin.")],
+        description=DATETIME_HINT,
+        validators=[InputRequired("Indiquez la date et l’heure de fin.")],
     )
     location = StringField(
         "Lieu",
@@ -161,12 +167,13 @@ class EventForm(Form):
         description="Laissez vide pour un nombre de places illimité.",
         validators=[
             Optional(),
-            NumberRange(min=1, max=100_000, message="Indiquez un nombre de places d'au moins 1."),
+            NumberRange(min=1, max=100_000, message="Indiquez un nombre de places d’au moins 1."),
         ],
     )
     registration_closes_at = ParisDateTimeField(
         "Clôture des inscriptions",
-        description="Facultatif. Par défaut, les inscriptions restent ouvertes jusqu'au début.",
+        description="Facultatif. Par défaut, les inscriptions restent ouvertes jusqu’au début. "
+        + DATETIME_HINT,
         validators=[Optional()],
     )
     themes = StringField(
@@ -224,11 +231,11 @@ class EventForm(Form):
 
 class CancelForm(Form):
     reason = TextAreaField(
-        "Motif de l'annulation",
+        "Motif de l’annulation",
         description="Il sera affiché sur la page publique de la session.",
         filters=[_strip],
         validators=[
-            DataRequired("Indiquez le motif de l'annulation."),
+            DataRequired("Indiquez le motif de l’annulation."),
             Length(max=1000, message="Le motif ne doit pas dépasser 1 000 caractères."),
         ],
     )
@@ -252,7 +259,7 @@ class UserForm(Form):
     email = EmailField(
         "Adresse électronique",
         description="Format attendu : nom@domaine.fr",
-        validators=[DataRequired("Saisissez l'adresse électronique."), _validate_email],
+        validators=[DataRequired("Saisissez l’adresse électronique."), _validate_email],
     )
     name = StringField(
         "Nom affiché",

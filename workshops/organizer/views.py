@@ -27,7 +27,7 @@ from ..accounts import users as accounts
 from ..accounts.login import LoginError, LoginThrottled, authenticate, is_safe_next, wait_message
 from ..accounts.passwords import PASSWORD_HINT
 from ..events import lifecycle as events
-from ..events.visibility import allowed_actions
+from ..events.visibility import EventAction, allowed_actions
 from ..extensions import db
 from ..forms import render_form
 from ..models import Event, User, UserRole
@@ -256,11 +256,16 @@ def duplicate(event_id: int) -> Response:
     return redirect(url_for("organizer.edit", event_id=copy.id))
 
 
-@bp.post("/sessions/<int:event_id>/supprimer")
+@bp.route("/sessions/<int:event_id>/supprimer", methods=["GET", "POST"])
 @role_required()
-def delete(event_id: int) -> Response:
-    """Delete a draft that was never published."""
+def delete(event_id: int) -> Page:
+    """Delete a draft that was never published, after a confirmation page (GET)."""
     event = db.get_or_404(Event, event_id, description="Session introuvable")
+    if request.method == "GET":
+        if EventAction.DELETE not in allowed_actions(event):
+            flash(events.REFUSALS[EventAction.DELETE], "error")
+            return redirect(url_for("organizer.edit", event_id=event.id))
+        return render_template("organizer/delete.html", event=event)
     return _apply(
         event,
         events.delete_event,
