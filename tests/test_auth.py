@@ -11,7 +11,8 @@ from workshops.models import ThrottleHit, User
 from .factories import PASSWORD
 
 LIMITS = {
-    "max_failures_per_account": 3,
+    "max_failures_per_account_and_address": 3,
+    "max_failures_per_account": 6,
     "max_failures_per_address": 10,
     "window": timedelta(seconds=600),
 }
@@ -56,7 +57,7 @@ def test_passwords_are_stored_as_scrypt_hashes(create_user):
 
 
 def test_repeated_failures_slow_login_down(make_app, create_user):
-    app = make_app(LOGIN_MAX_FAILURES_PER_ACCOUNT=3, LOGIN_THROTTLE_WINDOW_SECONDS=60)
+    app = make_app(LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS=3, LOGIN_THROTTLE_WINDOW_SECONDS=60)
     client = app.test_client()
     with app.app_context():
         from workshops.accounts.users import create_user as make_user
@@ -139,6 +140,31 @@ def test_a_success_clears_the_account_count_not_the_address_count(app, create_us
             authenticate("orga@example.org", "x", "10.0.0.1", now=now, **LIMITS)
     with pytest.raises(LoginThrottled):
         authenticate("orga@example.org", PASSWORD, "10.0.0.1", now=now, **LIMITS)
+
+
+def test_someone_guessing_from_one_address_cannot_lock_the_owner_out(app, create_user):
+    create_user(email="orga@example.org")
+    now = utcnow()
+    for _ in range(3):
+        with pytest.raises(LoginError):
+            authenticate("orga@example.org", "x", "203.0.113.7", now=now, **LIMITS)
+    with pytest.raises(LoginThrottled):
+        authenticate("orga@example.org", PASSWORD, "203.0.113.7", now=now, **LIMITS)
+    # The owner, from the office, still gets in; the guesser stays blocked.
+    assert authenticate("orga@example.org", PASSWORD, "198.51.100.1", now=now, **LIMITS)
+    db.session.commit()
+    with pytest.raises(LoginThrottled):
+        authenticate("orga@example.org", "y", "203.0.113.7", now=now, **LIMITS)
+
+
+def test_guessing_one_account_from_many_addresses_hits_the_account_limit(app, create_user):
+    create_user(email="orga@example.org")
+    now = utcnow()
+    for n in range(6):
+        with pytest.raises(LoginError):
+            authenticate("orga@example.org", "x", f"203.0.113.{n}", now=now, **LIMITS)
+    with pytest.raises(LoginThrottled):
+        authenticate("orga@example.org", PASSWORD, "203.0.113.99", now=now, **LIMITS)
 
 
 def test_one_address_spraying_many_accounts_is_slowed_down(app, create_user):

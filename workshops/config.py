@@ -64,11 +64,14 @@ CATALOGUE_PER_PAGE = 12
 BACKOFFICE_PER_PAGE = 25
 
 #: Login throttling, in a sliding window of LOGIN_THROTTLE_WINDOW_SECONDS: after
-#: LOGIN_MAX_FAILURES_PER_ACCOUNT failed logins on one account, or
-#: LOGIN_MAX_FAILURES_PER_ADDRESS from one client address, further attempts get a 429
-#: until the oldest failure leaves the window. A successful login clears its account's count.
+#: LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS failed logins on one account from one client
+#: address, LOGIN_MAX_FAILURES_PER_ACCOUNT on one account from anywhere, or
+#: LOGIN_MAX_FAILURES_PER_ADDRESS from one address on any account, further attempts get a
+#: 429 until the oldest failure leaves the window. A successful login clears its account's
+#: counts. The account-wide limit is high so that one person cannot lock the owner out.
 LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
-LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
+LOGIN_MAX_FAILURES_PER_ACCOUNT = 50
 LOGIN_MAX_FAILURES_PER_ADDRESS = 30
 
 #: Host names the app answers to (Flask refuses others with 400), so that links built from

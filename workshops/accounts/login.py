@@ -33,6 +33,7 @@ def authenticate(
     password: str,
     address: str,
     *,
+    max_failures_per_account_and_address: int,
     max_failures_per_account: int,
     max_failures_per_address: int,
     window: timedelta,
@@ -40,16 +41,21 @@ def authenticate(
 ) -> User:
     """Return the active user for these credentials, or raise LoginError / LoginThrottled.
 
-    After `max_failures_per_account` failures on one account (or `max_failures_per_address`
-    from one client address) within `window`, attempts are refused until the oldest of
-    them leaves the window: the block lifts by itself. A success clears the account's
-    failures, not the address's.
+    Failures are counted within `window` under three keys: this account from this address
+    (a few: someone guessing), this account from anywhere (many more: guessing from many
+    addresses), and this address on any account (spraying). Past a limit, attempts are
+    refused until the oldest counted failure leaves the window: the block lifts by itself.
+    Someone who only knows an account's address cannot lock its owner out from another
+    address unless they reach the much higher account-wide limit. A success clears the
+    account's counts, not the address's.
     """
     now = now or utcnow()
     email = email_key(email)
+    pair_key = f"login-email-ip:{email}|{address}"
     account_key, address_key = f"login-email:{email}", f"login-ip:{address}"
     wait = throttle.retry_after(
         (
+            throttle.Limit(pair_key, max_failures_per_account_and_address, window),
             throttle.Limit(account_key, max_failures_per_account, window),
             throttle.Limit(address_key, max_failures_per_address, window),
         ),
@@ -62,10 +68,11 @@ def authenticate(
     valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if not (user and valid and user.active):
         throttle.prune(now)
-        for key in (account_key, address_key):
+        for key in (pair_key, account_key, address_key):
             throttle.hit(key, now, keep_for=window)
         raise LoginError()
 
+    throttle.reset(pair_key)
     throttle.reset(account_key)
     user.last_login_at = now
     return user

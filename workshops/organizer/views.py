@@ -61,6 +61,9 @@ def login() -> Page:
                 form.email.data,
                 form.password.data,
                 request.remote_addr or "unknown",
+                max_failures_per_account_and_address=config[
+                    "LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"
+                ],
                 max_failures_per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
                 max_failures_per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
                 window=timedelta(seconds=config["LOGIN_THROTTLE_WINDOW_SECONDS"]),
