@@ -190,9 +190,21 @@ class Visitor:
         self.audit()
         return response
 
+    def collect_html(self) -> None:
+        """Hand the documents served since the last call to the HTML check. Done at each
+        audit, while the page is still open: once the browser has navigated away, the
+        body of a document is often gone and the page would escape validation."""
+        documents, self.documents = self.documents, []
+        for response in documents:
+            try:
+                self.html_pages.add(f"e2e {response.url}", response.text())
+            except Exception:  # noqa: S112 - the body can be gone after a redirect
+                continue
+
     def audit(self) -> None:
         """axe-core with the WCAG 2.1 A and AA rules on the current page."""
         self.page.wait_for_load_state("load")
+        self.collect_html()
         if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
             # Evaluated through the DevTools protocol, so the page's CSP does not block it.
             self.page.evaluate(AXE_JS.read_text(encoding="utf-8"))
@@ -222,11 +234,7 @@ class Visitor:
         self.page.set_viewport_size(original)
 
     def finish(self) -> None:
-        for response in self.documents:
-            try:
-                self.html_pages.add(f"e2e {response.url}", response.text())
-            except Exception:  # noqa: S112 - the body can be gone after a redirect
-                continue
+        self.collect_html()
         errors = [
             f"{text} ({url})"
             for text, url in self.console_errors
