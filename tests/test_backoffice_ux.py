@@ -82,3 +82,30 @@ def test_a_new_account_defaults_to_the_organizer_role(client, admin):
     assert re.search(
         r'<option[^>]*selected[^>]*value="organizer"|value="organizer"[^>]*selected', select
     )
+
+
+def icon_buttons_hidden_by_their_group(html: str) -> list[str]:
+    """Labelled buttons with an icon inside a DSFR button group that lacks an icon-position
+    modifier: DSFR 1.15 then renders them icon-only (40 px wide, text cut off)."""
+    hidden = []
+    main = html[html.index("<main") : html.index("</main>")]  # the header's tools differ
+    for group in re.findall(r'<ul class="(fr-btns-group[^"]*)">(.*?)</ul>', main, re.S):
+        classes, body = group
+        if "fr-btns-group--icon-" in classes:
+            continue
+        for label in re.findall(r'class="fr-btn[^"]*fr-icon-[^"]*"[^>]*>([^<]+)<', body):
+            hidden.append(unescape(label.strip()))
+    return hidden
+
+
+def test_labelled_buttons_with_an_icon_keep_their_text_visible(client, organizer, create_event):
+    draft = create_event("Brouillon", status="draft")
+    published = create_event("Publiée")
+    for path in (
+        f"/organisation/sessions/{draft.id}/modifier",
+        f"/organisation/sessions/{draft.id}/supprimer",
+        f"/organisation/sessions/{published.id}/modifier",
+        "/organisation/",
+        "/",
+    ):
+        assert icon_buttons_hidden_by_their_group(client.get(path).text) == [], path

@@ -236,3 +236,27 @@ def test_detail_alerts_come_after_the_h1_without_headings(client, organizer, cre
         first_heading = re.search(r"<h([1-6])\b", main)
         assert first_heading.group(1) == "1", url
         assert '<p class="fr-alert__title">' in main, url
+
+
+def test_an_upcoming_session_says_how_to_take_part(client, create_event):
+    event = create_event("Atelier SQL")
+    html = client.get(f"/ateliers/{event.slug}").text
+    assert "Participer" in html
+    assert "mailto:vincent.viers@beta.gouv.fr?subject=Inscription%20%3A%20Atelier%20SQL" in html
+    for other in (
+        create_event("Annulé", status="cancelled"),
+        create_event("Passé", starts_at=utcnow() - timedelta(days=3)),
+    ):
+        assert "Participer" not in client.get(f"/ateliers/{other.slug}").text
+
+
+def test_theme_options_ignore_case_and_accents_in_their_order(client, create_event):
+    create_event("A", theme_names=["MLOps", "Machine learning", "Éthique", "data"])
+    html = client.get("/ateliers").text
+    options = re.findall(r'<option value="([a-z-]+)">', html)
+    assert [o for o in options if o in {"mlops", "machine-learning", "ethique", "data"}] == [
+        "data",
+        "ethique",
+        "machine-learning",
+        "mlops",
+    ]

@@ -93,7 +93,8 @@ def next_events(limit: int = 3, now: datetime | None = None) -> list[Event]:
 
 
 def themes_in_use() -> list[Theme]:
-    """Themes of at least one public event, for the filter's options."""
+    """Themes of at least one public event, for the filter's options, in the order a person
+    reads them: case and accents ignored ("Machine learning" before "MLOps")."""
     query = (
         db.select(Theme)
         .where(
@@ -103,6 +104,5 @@ def themes_in_use() -> list[Theme]:
                 .where(Event.status.in_(PUBLIC_STATUSES))
             )
         )
-        .order_by(Theme.name)
     )
-    return list(db.session.execute(query).scalars())
+    return sorted(db.session.execute(query).scalars(), key=lambda theme: search_key(theme.name))
