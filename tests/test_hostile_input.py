@@ -184,3 +184,14 @@ def assert_nothing_holds_a_nul_byte() -> None:
     for table in db.metadata.sorted_tables:
         for row in db.session.execute(db.select(table)):
             assert not any(isinstance(value, str) and "\x00" in value for value in row), table
+
+
+@pytest.mark.parametrize("digits", ["١", "１", "०"])
+def test_ids_are_ascii_digits_only(client, organizer, create_event, digits):
+    create_event()
+    assert client.get(f"/organisation/sessions/{digits}/modifier").status_code == 404
+
+
+def test_source_maps_are_not_served_even_with_a_trailing_slash(client):
+    assert client.get("/dsfr/dsfr.module.min.js.map/").status_code == 404
+    assert client.get("/dsfr/dsfr.module.min.js.map").status_code == 404

@@ -1,5 +1,6 @@
 from datetime import UTC, datetime
 from html import unescape
+from urllib.parse import quote
 
 import pytest
 
@@ -376,3 +377,54 @@ def test_deactivated_organizers_are_kept_when_editing(client, organizer, create_
     assert response.status_code == 302
     db.session.refresh(event)
     assert {u.name for u in event.organizers} == {"Ancienne Orga", "Olivia Organise"}
+
+
+def test_dates_typed_the_french_way_are_accepted(client, organizer):
+    response = client.post(
+        "/organisation/sessions/nouvelle",
+        data=form_data(starts_at="04/12/2031 14:00", ends_at=" 04/12/2031  16h30 "),
+    )
+    assert response.status_code == 302
+    event = only_event()
+    assert event.starts_at == datetime(2031, 12, 4, 13, tzinfo=UTC)
+    assert event.ends_at == datetime(2031, 12, 4, 15, 30, tzinfo=UTC)
+
+
+def test_a_date_refused_for_its_year_is_shown_back_as_typed(client, organizer):
+    response = client.post(
+        "/organisation/sessions/nouvelle",
+        data=form_data(starts_at="0001-12-04T14:00", ends_at="2999-12-04T16:00"),
+    )
+    assert response.status_code == 422
+    assert 'value="0001-12-04T14:00"' in response.text
+    assert 'value="2999-12-04T16:00"' in response.text
+
+
+@pytest.mark.parametrize("url", ["https://[::1", "https://[", "http://]", "https://a.fr]"])
+def test_unbalanced_brackets_in_a_link_are_a_message_not_a_500(client, organizer, url):
+    response = client.post("/organisation/sessions/nouvelle", data=form_data(online_url=url))
+    assert response.status_code == 422
+    assert "Le lien doit indiquer l’adresse d’un site" in unescape(response.text)
+
+
+def test_an_organizer_id_repeated_many_times_counts_once(client, organizer):
+    data = form_data()
+    body = "&".join(
+        [f"{key}={quote(value)}" for key, value in data.items()]
+        + [f"organizers={organizer.id}"] * 70_000
+    )
+    response = client.post(
+        "/organisation/sessions/nouvelle",
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 302
+    assert [user.id for user in only_event().organizers] == [organizer.id]
+
+
+def test_an_event_titled_like_a_catalogue_page_gets_another_address(client, organizer):
+    client.post("/organisation/sessions/nouvelle", data=form_data(title="Passés"))
+    event = only_event()
+    assert event.slug == "passes-2"
+    client.post(f"/organisation/sessions/{event.id}/publier")
+    assert "Passés" in client.get("/ateliers/passes-2").text

@@ -33,6 +33,6 @@ def readyz() -> Response | tuple[Response, int]:
 @bp.get("/dsfr/<path:filename>")
 def dsfr_asset(filename: str) -> Response:
     """Serve the DSFR's dist/ folder installed by npm (never committed)."""
-    if filename.endswith(".map"):
+    if ".map" in filename:  # also "x.js.map/", which send_from_directory would serve
         abort(404)
     return send_from_directory(current_app.config["DSFR_DIST"], filename, max_age=60 * 60 * 24)

@@ -13,6 +13,8 @@ from wtforms.validators import ValidationError
 from .dates import NonexistentLocalTime, paris_to_utc, to_paris
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+#: What a person types where the browser shows a plain text box (the hint says so too).
+TYPED_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y %H h %M", "%d/%m/%Y %Hh")
 #: Years a session can plausibly have: older archives, or planning far ahead. Outside
 #: them a typo (year 1, 20266) would overflow time zone arithmetic or mislead visitors.
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -69,14 +71,15 @@ class ParisDateTimeField(DateTimeLocalField):
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
-        raw = valuelist[0].strip()
-        try:
-            local = datetime.strptime(raw, DATETIME_FORMAT)  # noqa: DTZ007 - Paris wall time
-        except ValueError:
+        raw = " ".join(valuelist[0].split())
+        local = _parse_local(raw)
+        if local is None:
             self.data = None
             raise ValueError(
                 "Saisissez une date et une heure valides, par exemple 03/12/2026 14:00."
-            ) from None
+            )
+        # Shown back as typed if refused below, so that a person fixes one digit, not all.
+        self.refused_local = local
         if not MIN_YEAR <= local.year <= MAX_YEAR:
             self.data = None
             raise ValueError(f"Saisissez une année comprise entre {MIN_YEAR} et {MAX_YEAR}.")
@@ -91,9 +94,26 @@ class ParisDateTimeField(DateTimeLocalField):
 
     def _value(self) -> str:
         # An unparseable entry is not echoed back: a datetime-local input cannot show it.
+        # A real date refused for its year or the clock change is: the input can hold it.
         if self.data is None:
-            return ""
+            refused = getattr(self, "refused_local", None)
+            return _input_value(refused) if refused else ""
         return to_paris(self.data).strftime(DATETIME_FORMAT)
+
+
+def _input_value(local: datetime) -> str:
+    """The value a datetime-local input holds; strftime would write year 1 as "1", not "0001"."""
+    return f"{local:%Y}".zfill(4) + f"{local:-%m-%dT%H:%M}"
+
+
+def _parse_local(raw: str) -> datetime | None:
+    """A naive Paris wall-clock time from the browser's format or a typed French one."""
+    for pattern in (DATETIME_FORMAT, *TYPED_FORMATS):
+        try:
+            return datetime.strptime(raw, pattern)  # noqa: DTZ007 - Paris wall time
+        except ValueError:
+            continue
+    return None
 
 
 class NumberField(IntegerField):

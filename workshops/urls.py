@@ -18,7 +18,10 @@ MAX_PAGE = 1_000_000
 
 
 class BoundedIntConverter(IntegerConverter):
-    """`<int:...>` that matches only ids an Integer column can hold (else the route is 404)."""
+    """`<int:...>` that matches only ids an Integer column can hold (else the route is 404),
+    written in ASCII digits: werkzeug's `\\d` also takes "١" or "１", one page many URLs."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)

@@ -182,15 +182,20 @@ def _require(event: Event, action: EventAction) -> None:
         raise EventError(REFUSALS[action])
 
 
+#: Names the public URLs under /ateliers/ already use: an event titled "Passés" must not
+#: take /ateliers/passes, the archive.
+RESERVED_SLUGS = frozenset({"passes"})
+
+
 def unique_slug(title: str, exclude_id: int | None) -> str:
-    """The title's slug, with -2, -3… appended when another event already has it."""
+    """The title's slug, with -2, -3… appended when another event (or a page) has it."""
     base = slugify(title, max_length=90) or "session"
     query = db.select(Event.slug).where(
         (Event.slug == base) | Event.slug.like(base + "-%", escape="\\")
     )
     if exclude_id is not None:
         query = query.where(Event.id != exclude_id)
-    taken = set(db.session.execute(query).scalars())
+    taken = set(db.session.execute(query).scalars()) | RESERVED_SLUGS
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

@@ -79,7 +79,13 @@ def _validate_http_url(form: Form, field: URLField) -> None:
         raise ValidationError("Le lien ne doit pas contenir d’espace.")
     if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 or char.isspace() for char in url):
         raise ValidationError("Le lien ne doit pas contenir de caractère invisible.")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unbalanced IPv6 bracket: "https://[::1"
+        raise ValidationError(
+            "Le lien doit indiquer l’adresse d’un site après https://, "
+            "par exemple https://webconf.numerique.gouv.fr/…"
+        ) from None
     if "@" in parts.netloc:
         raise ValidationError(
             "Le lien ne doit pas contenir d’identifiant ou de @ avant l’adresse du site."
@@ -219,7 +225,9 @@ class EventForm(Form):
             capacity=self.capacity.data,
             registration_closes_at=self.registration_closes_at.data,
             theme_names=[name for name in (self.themes.data or "").split(",") if name.strip()],
-            organizer_ids=list(self.organizers.data or []),
+            # Each id once: a body repeating one id thousands of times is not thousands of
+            # query parameters (PostgreSQL refuses more than 65,535).
+            organizer_ids=list(dict.fromkeys(self.organizers.data or [])),
         )
 
     def fill_from(self, data: EventData) -> None:
