@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from workshops.accounts import users as accounts
@@ -111,3 +113,26 @@ def test_a_new_account_defaults_to_organizer(client, admin):
     html = client.get("/organisation/comptes/nouveau").text
     assert '<option selected value="organizer">' in html
     assert '<option selected value="admin">' not in html
+
+
+def test_the_last_admin_refusal_sits_next_to_what_was_changed(client, admin):
+    response = client.post(
+        f"/organisation/comptes/{admin.id}",
+        data={"email": admin.email, "name": admin.name, "role": "admin"},  # box unticked
+    )
+    assert response.status_code == 422
+    html = response.text
+    assert 'href="#active"' in html  # the error summary leads to the "active" box
+    active = html[html.index('id="active-messages"') :][:400]
+    assert "dernier compte administrateur actif" in active
+    assert "nommez d’abord un autre administrateur" in active
+
+
+def test_an_empty_new_account_form_lists_every_error_in_page_order(client, admin):
+    response = client.post("/organisation/comptes/nouveau", data={"role": "organizer"})
+    assert response.status_code == 422
+    summary = response.text[response.text.index('id="erreurs"') :]
+    summary = summary[: summary.index("</ul>")]
+    links = re.findall(r'href="#([a-z_-]+)"', summary)
+    assert links == ["name", "email", "password"]
+    assert "Choisissez un mot de passe." in summary

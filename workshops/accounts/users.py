@@ -80,8 +80,9 @@ def update_user(
     if loses_admin and active_admin_count() <= 1:
         raise AccountError(
             "Ce compte est le dernier compte administrateur actif : "
-            "nommez d'abord un autre administrateur.",
-            field="role",
+            "nommez d’abord un autre administrateur.",
+            # Next to what the admin changed: the role, or else the "active" box.
+            field="role" if role != UserRole.ADMIN else "active",
         )
     deactivated = user.active and not active
     user.email, user.name, user.role, user.active = email, name.strip(), role, active

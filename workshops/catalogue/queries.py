@@ -95,14 +95,11 @@ def next_events(limit: int = 3, now: datetime | None = None) -> list[Event]:
 def themes_in_use() -> list[Theme]:
     """Themes of at least one public event, for the filter's options, in the order a person
     reads them: case and accents ignored ("Machine learning" before "MLOps")."""
-    query = (
-        db.select(Theme)
-        .where(
-            Theme.id.in_(
-                db.select(event_themes.c.theme_id)
-                .join(Event, Event.id == event_themes.c.event_id)
-                .where(Event.status.in_(PUBLIC_STATUSES))
-            )
+    query = db.select(Theme).where(
+        Theme.id.in_(
+            db.select(event_themes.c.theme_id)
+            .join(Event, Event.id == event_themes.c.event_id)
+            .where(Event.status.in_(PUBLIC_STATUSES))
         )
     )
     return sorted(db.session.execute(query).scalars(), key=lambda theme: search_key(theme.name))

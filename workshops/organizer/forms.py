@@ -264,15 +264,16 @@ def _validate_password(form: Form, field: PasswordField) -> None:
 
 
 class UserForm(Form):
-    email = EmailField(
-        "Adresse électronique",
-        description="Format attendu : nom@domaine.fr",
-        validators=[DataRequired("Saisissez l’adresse électronique."), _validate_email],
-    )
+    # Fields in the order the page shows them, so the error summary lists them that way.
     name = StringField(
         "Nom affiché",
         filters=[_strip],
         validators=[DataRequired("Saisissez le nom."), Length(max=200)],
+    )
+    email = EmailField(
+        "Adresse électronique",
+        description="Format attendu : nom@domaine.fr",
+        validators=[DataRequired("Saisissez l’adresse électronique."), _validate_email],
     )
     role = ChoiceField(
         "Rôle",
@@ -285,4 +286,18 @@ class UserForm(Form):
         "Mot de passe",
         description=f"{PASSWORD_HINT} Laissez vide pour ne pas le modifier.",
         validators=[Optional(), Length(max=200), _validate_password],
+    )
+
+
+class NewUserForm(UserForm):
+    """A new account needs a password: said with the other errors, not after them."""
+
+    password = PasswordField(
+        "Mot de passe",
+        description=PASSWORD_HINT,
+        validators=[
+            InputRequired("Choisissez un mot de passe."),
+            Length(max=200),
+            _validate_password,
+        ],
     )

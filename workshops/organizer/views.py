@@ -25,7 +25,6 @@ from werkzeug.wrappers import Response
 
 from ..accounts import users as accounts
 from ..accounts.login import LoginError, LoginThrottled, authenticate, is_safe_next, wait_message
-from ..accounts.passwords import PASSWORD_HINT
 from ..events import lifecycle as events
 from ..events.visibility import EventAction, allowed_actions
 from ..extensions import db
@@ -34,7 +33,7 @@ from ..models import Event, User, UserRole
 from ..permissions import role_required
 from ..text import render_markdown
 from ..urls import page_number
-from .forms import CancelForm, EventForm, LoginForm, UserForm
+from .forms import CancelForm, EventForm, LoginForm, NewUserForm, UserForm
 from .queries import BACKOFFICE_VIEWS, backoffice_events
 
 bp = Blueprint("organizer", __name__, url_prefix="/organisation")
@@ -288,22 +287,18 @@ def users() -> str:
 @role_required(UserRole.ADMIN)
 def create_user() -> Page:
     """Create an organizer or admin account."""
-    form = UserForm()
-    form.password.description = PASSWORD_HINT
+    form = NewUserForm()
     if form.validate_on_submit():
-        if not form.password.data:
-            form.password.errors.append("Choisissez un mot de passe.")
+        try:
+            accounts.create_user(
+                form.email.data, form.name.data, form.role.data, form.password.data
+            )
+        except accounts.AccountError as error:
+            getattr(form, error.field).errors.append(str(error))
         else:
-            try:
-                accounts.create_user(
-                    form.email.data, form.name.data, form.role.data, form.password.data
-                )
-            except accounts.AccountError as error:
-                getattr(form, error.field).errors.append(str(error))
-            else:
-                db.session.commit()
-                flash("Le compte a été créé.", "success")
-                return redirect(url_for("organizer.users"))
+            db.session.commit()
+            flash("Le compte a été créé.", "success")
+            return redirect(url_for("organizer.users"))
     return render_form("organizer/user_form.html", form, user=None)
 
 
