@@ -260,3 +260,15 @@ def test_theme_options_ignore_case_and_accents_in_their_order(client, create_eve
         "machine-learning",
         "mlops",
     ]
+
+
+def test_catalogue_wording_when_nothing_scheduled_matches(client, create_event):
+    create_event("Segmentation", status="cancelled")
+    create_event("Atelier SQL")
+    html = unescape(client.get("/ateliers?q=segmentation").text)
+    assert "<title>Aucune session ne correspond à vos filtres" in html
+    assert re.search(r'id="resultats"[^>]*>Aucune session ne correspond à vos filtres</h2>', html)
+    html = unescape(client.get("/ateliers?type=zzz&format=zzz").text)
+    assert "Des filtres ne sont pas valides et n’ont pas été appliqués." in html
+    html = unescape(client.get("/ateliers?type=zzz").text)
+    assert "Un filtre n’est pas valide et n’a pas été appliqué." in html

@@ -61,7 +61,7 @@ def test_cancelled_sessions_are_listed_but_not_counted(client, create_event):
     assert "Annulée</p>" in html  # the badge
     only_cancelled = unescape(client.get("/ateliers?q=annulee").text)
     assert re.search(
-        r'id="resultats"[^>]*>\s*Aucune session correspondant à vos filtres', only_cancelled
+        r'id="resultats"[^>]*>\s*Aucune session ne correspond à vos filtres', only_cancelled
     )
     assert titles(only_cancelled) == ["Annulée"]
 

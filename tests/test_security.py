@@ -132,6 +132,12 @@ def test_the_login_page_is_not_stored_either(client):
     assert client.get("/organisation/connexion").headers["Cache-Control"] == "no-store"
 
 
+def test_every_page_under_organisation_is_private_whatever_its_blueprint(client, admin):
+    # The offer editor (its preview shows unsaved content) belongs to the offer blueprint.
+    for url in ("/organisation/page-offre", "/organisation/nulle-part"):
+        assert client.get(url).headers.get("Cache-Control") == "no-store", url
+
+
 def test_request_bodies_are_limited_to_one_megabyte_by_default(app, client):
     assert app.config["MAX_CONTENT_LENGTH"] == 1024 * 1024
     big = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)

@@ -14,8 +14,8 @@ from .locking import is_database_busy
 BUSY_RETRY_AFTER_SECONDS = 5
 
 MESSAGES = {
-    400: ("Requête invalide", "La requête envoyée n'a pas pu être comprise."),
-    403: ("Accès refusé", "Vous n'avez pas les droits nécessaires pour accéder à cette page."),
+    400: ("Requête invalide", "La requête envoyée n’a pas pu être comprise."),
+    403: ("Accès refusé", "Vous n’avez pas les droits nécessaires pour accéder à cette page."),
     404: (
         "Page non trouvée",
         "La page que vous cherchez est introuvable. Excusez-nous pour la gêne occasionnée.",
@@ -23,7 +23,7 @@ MESSAGES = {
     405: ("Méthode non autorisée", "Cette adresse ne peut pas être utilisée de cette façon."),
     409: (
         "Modification concurrente",
-        "Une autre modification a été enregistrée au même moment : rien n'a été enregistré. "
+        "Une autre modification a été enregistrée au même moment : rien n’a été enregistré. "
         "Revenez à la page précédente, rechargez-la et recommencez.",
     ),
     413: ("Envoi trop volumineux", "Les données envoyées dépassent la taille autorisée."),
@@ -91,7 +91,7 @@ def register_error_handlers(app: Flask) -> None:
         response = make_response(
             render_error(
                 503,
-                "Le service est très sollicité en ce moment : rien n'a été enregistré. "
+                "Le service est très sollicité en ce moment : rien n’a été enregistré. "
                 "Réessayez dans quelques secondes.",
             )
         )

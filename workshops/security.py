@@ -55,8 +55,9 @@ def private_page() -> None:
         return response
 
 
-#: Blueprints whose every page is private (the back office, its login page included).
-PRIVATE_BLUEPRINTS = frozenset({"organizer"})
+#: Every page under this path is private: the back office, its login page, the offer
+#: editor (another blueprint) and its 404s alike.
+PRIVATE_PATH_PREFIX = "/organisation/"
 
 
 def secret_url(view: F) -> F:
@@ -140,7 +141,7 @@ def register_security(app: Flask) -> None:
         for name, value in STATIC_HEADERS.items():
             headers.setdefault(name, value)
         headers["Referrer-Policy"] = g.get("referrer_policy", "strict-origin-when-cross-origin")
-        if request.blueprint in PRIVATE_BLUEPRINTS:
+        if (request.path + "/").startswith(PRIVATE_PATH_PREFIX):
             headers["Cache-Control"] = "no-store"
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}")
