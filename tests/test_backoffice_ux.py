@@ -67,11 +67,24 @@ def test_the_confirmation_page_refuses_what_cannot_be_deleted(client, organizer,
 def test_edit_and_cancel_titles_name_the_session(client, organizer, create_event):
     event = create_event("Atelier SQL")
     edit = unescape(client.get(f"/organisation/sessions/{event.id}/modifier").text)
-    assert "<title>Modifier « Atelier SQL » - Espace organisation" in edit
+    assert "<title>Modifier la session « Atelier SQL » - Espace organisation" in edit
     cancel = unescape(client.get(f"/organisation/sessions/{event.id}/annuler").text)
     assert "<title>Annuler « Atelier SQL » - Espace organisation" in cancel
     refused = unescape(client.post(f"/organisation/sessions/{event.id}/annuler").text)
     assert "<title>Erreur - Annuler « Atelier SQL »" in refused
+
+
+def test_other_back_office_titles_say_which_page_it_is(client, admin, create_event):
+    cancelled = create_event("Atelier annulé", status="cancelled")
+    page = unescape(client.get(f"/organisation/sessions/{cancelled.id}/modifier").text)
+    assert "<title>Session en lecture seule « Atelier annulé » - Espace organisation" in page
+    assert "<h1>Session en lecture seule</h1>" in page
+    drafts = unescape(client.get("/organisation/?vue=brouillons").text)
+    assert "<title>Sessions : brouillons - Espace organisation" in drafts
+    account = unescape(client.get(f"/organisation/comptes/{admin.id}").text)
+    assert "<title>Modifier le compte de Ada Admin - Espace organisation" in account
+    offer = unescape(client.get("/organisation/page-offre").text)
+    assert "<title>Modifier la page d’accueil - Espace organisation" in offer
 
 
 def test_a_new_account_defaults_to_the_organizer_role(client, admin):
