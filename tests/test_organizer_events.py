@@ -428,3 +428,13 @@ def test_an_event_titled_like_a_catalogue_page_gets_another_address(client, orga
     assert event.slug == "passes-2"
     client.post(f"/organisation/sessions/{event.id}/publier")
     assert "Passés" in client.get("/ateliers/passes-2").text
+
+
+def test_publishing_a_session_already_over_warns_the_organizer(client, organizer, create_event):
+    past = create_event("Atelier 2021", status="draft", days=-400)
+    response = client.post(f"/organisation/sessions/{past.id}/publier", follow_redirects=True)
+    assert "La session est publiée. Attention : elle est déjà passée" in unescape(response.text)
+    upcoming = create_event("Atelier à venir", status="draft")
+    response = client.post(f"/organisation/sessions/{upcoming.id}/publier", follow_redirects=True)
+    assert "La session est publiée." in response.text
+    assert "déjà passée" not in unescape(response.text)

@@ -183,8 +183,19 @@ def _save_and_publish(event: Event, changed: bool) -> Response:
             flash(refusal[:1].upper() + refusal[1:], "error")
     else:
         db.session.commit()
-        flash("La session est enregistrée et publiée.", "success")
+        flash(_published("La session est enregistrée et publiée.", event), "success")
     return redirect(url_for("organizer.edit", event_id=event.id))
+
+
+def _published(message: str, event: Event) -> str:
+    """A session published after its end goes straight to the archive: say so, in case the
+    year was mistyped."""
+    if event.is_past():
+        return (
+            f"{message} Attention : elle est déjà passée et apparaît donc dans les sessions "
+            "passées. Vérifiez ses dates si ce n’est pas voulu."
+        )
+    return message
 
 
 @bp.get("/sessions/<int:event_id>/apercu")
@@ -222,7 +233,8 @@ def _state_change(event_id: int, operation: Callable[[Event], object], success: 
 @role_required()
 def publish(event_id: int) -> Response:
     """Make a draft public."""
-    return _state_change(event_id, events.publish_event, "La session est publiée.")
+    event = db.get_or_404(Event, event_id, description="Session introuvable")
+    return _apply(event, events.publish_event, _published("La session est publiée.", event))
 
 
 @bp.post("/sessions/<int:event_id>/depublier")
