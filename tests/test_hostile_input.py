@@ -1,16 +1,19 @@
 """What a hostile client may put in a URL or a form: the app answers 4xx in French, never 500."""
 
+import io
 import re
 from datetime import timedelta
 from html import unescape
 
 import pytest
+from flask import Response, request
 
+from workshops import security
 from workshops.accounts import users as accounts
 from workshops.dates import utcnow
 from workshops.events import lifecycle as events
 from workshops.extensions import db
-from workshops.models import Event, EventKind
+from workshops.models import Event, EventKind, ThrottleHit
 
 from .factories import PASSWORD
 
@@ -184,3 +187,53 @@ def assert_nothing_holds_a_nul_byte() -> None:
     for table in db.metadata.sorted_tables:
         for row in db.session.execute(db.select(table)):
             assert not any(isinstance(value, str) and "\x00" in value for value in row), table
+
+
+def a_file() -> tuple[io.BytesIO, str]:
+    return io.BytesIO(b"pas un texte"), "hostname"
+
+
+def test_a_file_in_the_login_form_is_400_and_nothing_is_stored(client, create_user):
+    create_user(email="orga@example.org")
+    for data in (
+        {"email": a_file(), "password": "x"},
+        {"email": "orga@example.org", "password": a_file()},
+        {"email": "orga@example.org", "password": "x", "extra": a_file()},
+    ):
+        response = client.post("/organisation/connexion", data=data)
+        assert response.status_code == 400, data
+        assert "n’accepte pas de fichier" in response.text
+    assert db.session.execute(db.select(ThrottleHit)).first() is None
+
+
+def test_a_file_in_an_event_form_is_400_and_nothing_is_stored(client, organizer):
+    response = client.post(
+        "/organisation/sessions/nouvelle",
+        data={
+            "kind": "workshop",
+            "title": a_file(),
+            "summary": "Résumé",
+            "starts_at": "2031-03-04T14:00",
+            "ends_at": "2031-03-04T16:00",
+            "location": "Paris",
+        },
+    )
+    assert response.status_code == 400
+    assert "n’accepte pas de fichier" in response.text
+    assert db.session.execute(db.select(Event)).first() is None
+
+
+def test_a_view_that_accepts_files_opts_in(make_app):
+    app = make_app()
+
+    @security.accepts_files
+    def upload() -> Response:
+        text = f"{request.files['document'].filename} {request.form['title']}"
+        return Response(text, mimetype="text/plain")
+
+    app.add_url_rule("/televersement", "upload", upload, methods=["POST"])
+    response = app.test_client().post(
+        "/televersement", data={"document": a_file(), "title": "Compte rendu"}
+    )
+    assert response.status_code == 200
+    assert response.text == "hostname Compte rendu"

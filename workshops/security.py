@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, Response, after_this_request, g, request
+from flask import Flask, Response, after_this_request, current_app, g, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -101,17 +101,40 @@ NUL_IN_FORM = (
     "Les données envoyées contiennent un caractère nul, qui n'est pas autorisé. "
     "Retirez-le, puis envoyez le formulaire à nouveau."
 )
+FILES_REFUSED = (
+    "Cette page n’accepte pas de fichier : envoyez le formulaire depuis le site, sans pièce jointe."
+)
+
+
+def accepts_files(view: F) -> F:
+    """Let this view receive uploaded files; every other view refuses them.
+
+    Flask-WTF merges request.files into the form data, so a file sent in place of a text
+    field reaches validators and domain code that expect a string (a 500 at best). Only a
+    view written for uploads, whose form has file fields, should see one: it says so here.
+    Put it under the route decorator (functools.wraps in other decorators keeps the mark).
+    """
+    view.accepts_files = True  # type: ignore[attr-defined]
+    return view
+
+
+def _view_accepts_files() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "accepts_files", False))
 
 
 def _holds_nul(values: MultiDict[str, str]) -> bool:
     return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
 
 
-def refuse_nul_bytes() -> tuple[str, int] | None:
-    """Answer 4xx to any input holding a NUL byte, before a view sees it.
+def refuse_unsafe_input() -> tuple[str, int] | None:
+    """Answer 4xx to input no view is written for, before any view sees it.
 
-    PostgreSQL refuses NUL in text (the request would end in a 500) and SQLite stores it,
-    so that the same input behaves differently by database; no legitimate input has one.
+    - A NUL byte anywhere: PostgreSQL refuses NUL in text (the request would end in a 500)
+      and SQLite stores it, so that the same input behaves differently by database; no
+      legitimate input has one.
+    - A file, unless the view opted in with `accepts_files`.
+
     One check here covers every route, field and future form.
     """
     from .errors import render_error
@@ -120,7 +143,11 @@ def refuse_nul_bytes() -> tuple[str, int] | None:
         return render_error(404)
     if _holds_nul(request.args) or "\x00" in (request.remote_addr or ""):
         return render_error(400, NUL_IN_QUERY)
-    if request.method not in ("GET", "HEAD", "OPTIONS") and _holds_nul(request.form):
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    if request.files and not _view_accepts_files():
+        return render_error(400, FILES_REFUSED)
+    if _holds_nul(request.form):
         return render_error(422, NUL_IN_FORM)
     return None
 
@@ -132,7 +159,7 @@ def register_security(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     if app.config.get("TRUSTED_HOSTS"):
         app.wsgi_app = TrustedHostMiddleware(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]
-    app.before_request(refuse_nul_bytes)
+    app.before_request(refuse_unsafe_input)
 
     @app.after_request
     def security_headers(response: Response) -> Response:
