@@ -7,12 +7,15 @@ from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from workshops.accounts import users as accounts
+from workshops.events import lifecycle as events
 from workshops.extensions import db
-from workshops.models import User, UserRole
+from workshops.models import Event, User, UserRole
 
 from .factories import PASSWORD
+from .test_organizer_events import form_data
 
 #: How long the first transaction waits for the second one to reach the same point. With
 #: serialized writes the second one never gets there while the first holds the lock, so
@@ -108,3 +111,29 @@ def test_a_write_lock_held_too_long_is_a_503_and_nothing_changes(make_app):
 
 def login(client, email: str):  # type: ignore[no-untyped-def]
     return client.post("/organisation/connexion", data={"email": email, "password": PASSWORD})
+
+
+@pytest.mark.parametrize(
+    ("action", "operation"),
+    [("publier", "publish_event"), ("modifier", "update_event")],
+)
+def test_a_draft_deleted_meanwhile_is_a_409_and_nothing_is_written(
+    client, organizer, create_event, monkeypatch, action, operation
+):
+    draft_id = create_event("Atelier SQL", status="draft").id
+    original = getattr(events, operation)
+
+    def deleted_just_before(event, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # Another request deletes the draft after this one loaded it.
+        with Session(db.engine) as other:
+            other.delete(other.get(Event, draft_id))
+            other.commit()
+        return original(event, *args, **kwargs)
+
+    monkeypatch.setattr(events, operation, deleted_just_before)
+    data = form_data(title="Nouveau titre") if action == "modifier" else {}
+    response = client.post(f"/organisation/sessions/{draft_id}/{action}", data=data)
+    assert response.status_code == 409
+    assert "Modification concurrente" in response.text
+    db.session.expire_all()
+    assert db.session.execute(db.select(Event)).first() is None
