@@ -6,6 +6,8 @@ JavaScript is loaded as files and no template has an inline script or style attr
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -101,6 +103,18 @@ NUL_IN_FORM = (
     "Les données envoyées contiennent un caractère nul, qui n'est pas autorisé. "
     "Retirez-le, puis envoyez le formulaire à nouveau."
 )
+#: Characters no one types on purpose: C0 controls except tab and line breaks (NUL has its
+#: own message above), DEL, and the bidi embeddings, overrides and isolates, which reorder
+#: how the text around them is shown (a name or title could display as something else).
+CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+CONTROL_IN_QUERY = (
+    "La requête contient un caractère de contrôle invisible ({code}), qui n’est pas autorisé."
+)
+CONTROL_IN_FORM = (
+    "Les données envoyées contiennent un caractère de contrôle invisible ({code}), "
+    "qui n’est pas autorisé : il a pu être collé avec le texte. Retirez-le, puis envoyez "
+    "le formulaire à nouveau."
+)
 FILES_REFUSED = (
     "Cette page n’accepte pas de fichier : envoyez le formulaire depuis le site, sans pièce jointe."
 )
@@ -127,12 +141,25 @@ def _holds_nul(values: MultiDict[str, str]) -> bool:
     return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
 
 
+def _control_character(values: MultiDict[str, str], *more: str) -> str | None:
+    """The first forbidden control character in the keys, values and `more`, as "U+001B"."""
+    texts = itertools.chain.from_iterable(values.items(multi=True))
+    for text in itertools.chain(texts, more):
+        found = CONTROL_CHARACTERS.search(text)
+        if found:
+            return f"U+{ord(found.group()):04X}"
+    return None
+
+
 def refuse_unsafe_input() -> tuple[str, int] | None:
     """Answer 4xx to input no view is written for, before any view sees it.
 
     - A NUL byte anywhere: PostgreSQL refuses NUL in text (the request would end in a 500)
       and SQLite stores it, so that the same input behaves differently by database; no
       legitimate input has one.
+    - Any other control character but tab and line breaks, and the bidi controls: stored,
+      they would garble pages, exports and terminals, make a title display differently
+      from what it is, and make invalid HTML.
     - A file, unless the view opted in with `accepts_files`.
 
     One check here covers every route, field and future form.
@@ -143,12 +170,18 @@ def refuse_unsafe_input() -> tuple[str, int] | None:
         return render_error(404)
     if _holds_nul(request.args) or "\x00" in (request.remote_addr or ""):
         return render_error(400, NUL_IN_QUERY)
+    code = _control_character(request.args, request.remote_addr or "")
+    if code:
+        return render_error(400, CONTROL_IN_QUERY.format(code=code))
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return None
     if request.files and not _view_accepts_files():
         return render_error(400, FILES_REFUSED)
     if _holds_nul(request.form):
         return render_error(422, NUL_IN_FORM)
+    code = _control_character(request.form)
+    if code:
+        return render_error(422, CONTROL_IN_FORM.format(code=code))
     return None
 
 
