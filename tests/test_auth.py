@@ -408,3 +408,36 @@ def test_login_starts_a_fresh_session(accounts_app):
     with client.session_transaction() as session:
         assert "planted" not in session
         assert session["_user_id"] != "1"  # "id:token", not a guessable id
+
+
+@pytest.mark.parametrize(
+    ("email", "forwarded_for"),
+    [
+        ("orga@example.org", "203.0.113." + "7" * 400),  # a forged, huge client address
+        ("\u0130" * 320, "203.0.113.7"),  # lower-casing doubles its length
+    ],
+    ids=["huge-address", "huge-email"],
+)
+def test_failures_with_huge_keys_are_counted_and_throttled(make_app, email, forwarded_for):
+    app = make_app(TRUSTED_PROXY_COUNT=1, LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS=3)
+    with app.app_context():
+        from workshops.accounts.users import create_user as make_user
+
+        make_user("orga@example.org", "O", "organizer", PASSWORD)
+        db.session.commit()
+    client = app.test_client()
+
+    def login(password: str):  # type: ignore[no-untyped-def]
+        return client.post(
+            "/organisation/connexion",
+            data={"email": email, "password": password},
+            headers={"X-Forwarded-For": forwarded_for},
+        )
+
+    for _ in range(3):
+        assert login("x").status_code == 401
+    response = login(PASSWORD)
+    assert response.status_code == 429
+    assert "Trop de tentatives de connexion" in response.text
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count(ThrottleHit.id))).scalar() == 9

@@ -1,16 +1,20 @@
 """What a hostile client may put in a URL or a form: the app answers 4xx in French, never 500."""
 
+import io
 import re
 from datetime import timedelta
 from html import unescape
+from urllib.parse import quote
 
 import pytest
+from flask import Response, request
 
+from workshops import security
 from workshops.accounts import users as accounts
 from workshops.dates import utcnow
 from workshops.events import lifecycle as events
 from workshops.extensions import db
-from workshops.models import Event, EventKind
+from workshops.models import Event, EventKind, ThrottleHit
 
 from .factories import PASSWORD
 
@@ -195,3 +199,157 @@ def test_ids_are_ascii_digits_only(client, organizer, create_event, digits):
 def test_source_maps_are_not_served_even_with_a_trailing_slash(client):
     assert client.get("/dsfr/dsfr.module.min.js.map/").status_code == 404
     assert client.get("/dsfr/dsfr.module.min.js.map").status_code == 404
+
+
+def a_file() -> tuple[io.BytesIO, str]:
+    return io.BytesIO(b"pas un texte"), "hostname"
+
+
+def test_a_file_in_the_login_form_is_400_and_nothing_is_stored(client, create_user):
+    create_user(email="orga@example.org")
+    for data in (
+        {"email": a_file(), "password": "x"},
+        {"email": "orga@example.org", "password": a_file()},
+        {"email": "orga@example.org", "password": "x", "extra": a_file()},
+    ):
+        response = client.post("/organisation/connexion", data=data)
+        assert response.status_code == 400, data
+        assert "n’accepte pas de fichier" in response.text
+    assert db.session.execute(db.select(ThrottleHit)).first() is None
+
+
+def test_a_file_in_an_event_form_is_400_and_nothing_is_stored(client, organizer):
+    response = client.post(
+        "/organisation/sessions/nouvelle",
+        data={
+            "kind": "workshop",
+            "title": a_file(),
+            "summary": "Résumé",
+            "starts_at": "2031-03-04T14:00",
+            "ends_at": "2031-03-04T16:00",
+            "location": "Paris",
+        },
+    )
+    assert response.status_code == 400
+    assert "n’accepte pas de fichier" in response.text
+    assert db.session.execute(db.select(Event)).first() is None
+
+
+def test_a_view_that_accepts_files_opts_in(make_app):
+    app = make_app()
+
+    @security.accepts_files
+    def upload() -> Response:
+        text = f"{request.files['document'].filename} {request.form['title']}"
+        return Response(text, mimetype="text/plain")
+
+    app.add_url_rule("/televersement", "upload", upload, methods=["POST"])
+    response = app.test_client().post(
+        "/televersement", data={"document": a_file(), "title": "Compte rendu"}
+    )
+    assert response.status_code == 200
+    assert response.text == "hostname Compte rendu"
+
+
+#: Invisible characters that no one types on purpose: C0 controls other than tab and line
+#: breaks, DEL, and the bidi embeddings, overrides and isolates (they reorder what is shown).
+CONTROLS = ["\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\u202a", "\u202e", "\u2066"]
+CONTROLS += ["\u2069"]
+
+
+@pytest.mark.parametrize("char", CONTROLS)
+def test_a_control_character_in_the_query_string_is_400(client, char):
+    for url in (f"/ateliers?q=a{quote(char)}b", f"/ateliers?{quote(char)}=1", f"/?x={quote(char)}"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "caractère de contrôle" in response.text
+
+
+@pytest.mark.parametrize("char", CONTROLS)
+def test_a_control_character_in_the_login_form_is_422_and_nothing_is_stored(
+    client, create_user, char
+):
+    create_user(email="orga@example.org")
+    for data in (
+        {"email": f"orga{char}@example.org", "password": "x"},
+        {"email": "orga@example.org", "password": f"x{char}"},
+        {"email": "orga@example.org", "password": "x", f"next{char}": "1"},
+    ):
+        response = client.post("/organisation/connexion", data=data)
+        assert response.status_code == 422, data
+        assert "caractère de contrôle" in response.text
+    assert db.session.execute(db.select(ThrottleHit)).first() is None
+
+
+EVENT_FORM = {
+    "kind": "workshop",
+    "title": "Atelier",
+    "summary": "Résumé",
+    "description": "Programme",
+    "starts_at": "2031-03-04T14:00",
+    "ends_at": "2031-03-04T16:00",
+    "location": "Paris",
+    "themes": "SQL",
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "char"),
+    [
+        ("title", "\x1b"),
+        ("summary", "\u202e"),
+        ("description", "\x0b"),
+        ("location", "\x7f"),
+        ("themes", "\u2066"),
+        ("online_url", "\x01"),
+    ],
+)
+def test_a_control_character_in_an_event_form_is_422_and_nothing_is_stored(
+    client, organizer, field, char
+):
+    data = {**EVENT_FORM, field: EVENT_FORM.get(field, "https://exemple.fr/") + char}
+    response = client.post("/organisation/sessions/nouvelle", data=data)
+    assert response.status_code == 422
+    assert "caractère de contrôle" in response.text
+    assert db.session.execute(db.select(Event)).first() is None
+
+
+def test_control_characters_in_account_and_cancel_forms_are_422(client, admin, create_event):
+    event = create_event()
+    response = client.post(
+        "/organisation/comptes/nouveau",
+        data={
+            "email": "new@example.org",
+            "name": "Nom\u202dinversé",
+            "role": "organizer",
+            "password": PASSWORD,
+        },
+    )
+    assert response.status_code == 422
+    assert "caractère de contrôle" in response.text
+    response = client.post(
+        f"/organisation/sessions/{event.id}/annuler", data={"reason": "Motif\x1b[31m"}
+    )
+    assert response.status_code == 422
+    db.session.expire_all()
+    assert accounts.find_user("new@example.org") is None
+    assert db.session.get(Event, event.id).status == "published"
+
+
+def test_a_control_character_in_a_forwarded_address_is_400(make_app):
+    app = make_app(TRUSTED_PROXY_COUNT=1)
+    response = app.test_client().post(
+        "/organisation/connexion",
+        data={"email": "orga@example.org", "password": "x"},
+        headers={"X-Forwarded-For": "10.0.0.1\u202e"},
+    )
+    assert response.status_code == 400
+    assert "caractère de contrôle" in response.text
+    with app.app_context():
+        assert db.session.execute(db.select(ThrottleHit)).first() is None
+
+
+def test_tabs_and_line_breaks_are_still_accepted(client, organizer):
+    data = {**EVENT_FORM, "description": "Programme\r\n\t- SQL\n- Python\r"}
+    assert client.post("/organisation/sessions/nouvelle", data=data).status_code == 302
+    assert "\t- SQL" in db.session.execute(db.select(Event.description)).scalar_one()

@@ -50,3 +50,35 @@ def test_prune_deletes_expired_hits_only(app):
     assert throttle.prune(now) == 1
     db.session.commit()
     assert list(db.session.execute(db.select(ThrottleHit.key)).scalars()) == ["long"]
+
+
+def test_keys_of_any_length_are_stored_and_counted_apart(app):
+    """A key holds what a client sent (an address, a forwarded IP): it may be huge."""
+    now = utcnow()
+    long_key = "login-email:" + "i\u0307" * 320  # "İ" * 320, lower-cased
+    other_long_key = long_key + "x"  # same long prefix, another key
+    huge_key = "login-ip:" + "9" * 100_000
+    for key in (long_key, long_key, other_long_key, huge_key):
+        throttle.hit(key, now, keep_for=WINDOW)
+    db.session.commit()
+    assert throttle.count(long_key, WINDOW, now) == 2
+    assert throttle.count(other_long_key, WINDOW, now) == 1
+    assert throttle.count(huge_key, WINDOW, now) == 1
+    assert throttle.retry_after([throttle.Limit(long_key, 2, WINDOW)], now) == 10 * 60
+    assert throttle.retry_after([throttle.Limit(other_long_key, 2, WINDOW)], now) == 0
+    throttle.reset(long_key)
+    db.session.commit()
+    assert throttle.count(long_key, WINDOW, now) == 0
+    assert throttle.count(other_long_key, WINDOW, now) == 1
+    stored = list(db.session.execute(db.select(ThrottleHit.key)).scalars())
+    assert all(len(key) <= 400 for key in stored)
+    # The stored form still says what it counts.
+    assert {key[:10] for key in stored} == {"login-emai", "login-ip:9"}
+
+
+def test_short_keys_are_stored_as_they_are(app):
+    now = utcnow()
+    key = "login-ip:" + "1" * 247  # 256 characters
+    throttle.hit(key, now, keep_for=WINDOW)
+    db.session.commit()
+    assert list(db.session.execute(db.select(ThrottleHit.key)).scalars()) == [key]

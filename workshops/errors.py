@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, make_response, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -79,6 +80,16 @@ def register_error_handlers(app: Flask) -> None:
             return render_error(409)
         app.logger.error("integrity error", exc_info=error)
         return render_error(InternalServerError.code)
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(ObjectDeletedError)
+    def row_gone(error: StaleDataError | ObjectDeletedError) -> tuple[str, int]:
+        # A row this request loaded was deleted (or changed under it) by a concurrent
+        # request before our write: someone else was faster, the person can reload and
+        # retry. Everything is rolled back.
+        db.session.rollback()
+        app.logger.warning("row changed or deleted concurrently: %s", error)
+        return render_error(409)
 
     @app.errorhandler(DBAPIError)
     def database_error(error: DBAPIError) -> Response | tuple[str, int]:

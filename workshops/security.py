@@ -6,11 +6,13 @@ JavaScript is loaded as files and no template has an inline script or style attr
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, Response, after_this_request, g, request
+from flask import Flask, Response, after_this_request, current_app, g, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -97,22 +99,70 @@ class TrustedHostMiddleware:
         return self.wsgi_app(environ, start_response)
 
 
-NUL_IN_QUERY = "La requête contient un caractère nul, qui n'est pas autorisé."
+NUL_IN_QUERY = "La requête contient un caractère nul, qui n’est pas autorisé."
 NUL_IN_FORM = (
-    "Les données envoyées contiennent un caractère nul, qui n'est pas autorisé. "
+    "Les données envoyées contiennent un caractère nul, qui n’est pas autorisé. "
     "Retirez-le, puis envoyez le formulaire à nouveau."
 )
+#: Characters no one types on purpose: C0 controls except tab and line breaks (NUL has its
+#: own message above), DEL, and the bidi embeddings, overrides and isolates, which reorder
+#: how the text around them is shown (a name or title could display as something else).
+CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+CONTROL_IN_QUERY = (
+    "La requête contient un caractère de contrôle invisible ({code}), qui n’est pas autorisé."
+)
+CONTROL_IN_FORM = (
+    "Les données envoyées contiennent un caractère de contrôle invisible ({code}), "
+    "qui n’est pas autorisé : il a pu être collé avec le texte. Retirez-le, puis envoyez "
+    "le formulaire à nouveau."
+)
+FILES_REFUSED = (
+    "Cette page n’accepte pas de fichier : envoyez le formulaire depuis le site, sans pièce jointe."
+)
+
+
+def accepts_files(view: F) -> F:
+    """Let this view receive uploaded files; every other view refuses them.
+
+    Flask-WTF merges request.files into the form data, so a file sent in place of a text
+    field reaches validators and domain code that expect a string (a 500 at best). Only a
+    view written for uploads, whose form has file fields, should see one: it says so here.
+    Put it under the route decorator (functools.wraps in other decorators keeps the mark).
+    """
+    view.accepts_files = True  # type: ignore[attr-defined]
+    return view
+
+
+def _view_accepts_files() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "accepts_files", False))
 
 
 def _holds_nul(values: MultiDict[str, str]) -> bool:
     return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
 
 
-def refuse_nul_bytes() -> tuple[str, int] | None:
-    """Answer 4xx to any input holding a NUL byte, before a view sees it.
+def _control_character(values: MultiDict[str, str], *more: str) -> str | None:
+    """The first forbidden control character in the keys, values and `more`, as "U+001B"."""
+    texts = itertools.chain.from_iterable(values.items(multi=True))
+    for text in itertools.chain(texts, more):
+        found = CONTROL_CHARACTERS.search(text)
+        if found:
+            return f"U+{ord(found.group()):04X}"
+    return None
 
-    PostgreSQL refuses NUL in text (the request would end in a 500) and SQLite stores it,
-    so that the same input behaves differently by database; no legitimate input has one.
+
+def refuse_unsafe_input() -> tuple[str, int] | None:
+    """Answer 4xx to input no view is written for, before any view sees it.
+
+    - A NUL byte anywhere: PostgreSQL refuses NUL in text (the request would end in a 500)
+      and SQLite stores it, so that the same input behaves differently by database; no
+      legitimate input has one.
+    - Any other control character but tab and line breaks, and the bidi controls: stored,
+      they would garble pages, exports and terminals, make a title display differently
+      from what it is, and make invalid HTML.
+    - A file, unless the view opted in with `accepts_files`.
+
     One check here covers every route, field and future form.
     """
     from .errors import render_error
@@ -121,8 +171,18 @@ def refuse_nul_bytes() -> tuple[str, int] | None:
         return render_error(404)
     if _holds_nul(request.args) or "\x00" in (request.remote_addr or ""):
         return render_error(400, NUL_IN_QUERY)
-    if request.method not in ("GET", "HEAD", "OPTIONS") and _holds_nul(request.form):
+    code = _control_character(request.args, request.remote_addr or "")
+    if code:
+        return render_error(400, CONTROL_IN_QUERY.format(code=code))
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    if request.files and not _view_accepts_files():
+        return render_error(400, FILES_REFUSED)
+    if _holds_nul(request.form):
         return render_error(422, NUL_IN_FORM)
+    code = _control_character(request.form)
+    if code:
+        return render_error(422, CONTROL_IN_FORM.format(code=code))
     return None
 
 
@@ -133,7 +193,7 @@ def register_security(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     if app.config.get("TRUSTED_HOSTS"):
         app.wsgi_app = TrustedHostMiddleware(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]
-    app.before_request(refuse_nul_bytes)
+    app.before_request(refuse_unsafe_input)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -6,10 +6,14 @@ or "login-ip:<address>", and asks `retry_after` before acting. Hits live in the 
 not in process memory, so that every gunicorn worker on every host counts the same
 attempts; each hit is a row of its own, so concurrent attempts all count without locking.
 Old hits stop counting when they leave the window, and are deleted once expired.
+
+A key holds what a client sent (an email, a forwarded address), so it may be of any length;
+`stored_key` fits it in the column, and every function here looks hits up through it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +23,25 @@ from sqlalchemy import func
 
 from .extensions import db
 from .models import ThrottleHit
+
+#: Keys up to this length are stored as they are (the column holds 400 characters).
+MAX_PLAIN_KEY_LENGTH = 256
+#: How much of a longer key is kept, readable, in front of its digest.
+DIGESTED_KEY_PREFIX_LENGTH = 200
+
+
+def stored_key(key: str) -> str:
+    """The form of `key` kept in the database: itself when short, else a readable prefix and
+    a SHA-256 digest of the whole key.
+
+    A failure whose key did not fit would not be counted at all (PostgreSQL refuses it:
+    a 500, and unlimited guesses through a long email or a forged forwarded address).
+    Digested keys are longer than any plain key, so the two kinds never collide.
+    """
+    if len(key) <= MAX_PLAIN_KEY_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{key[:DIGESTED_KEY_PREFIX_LENGTH]}~sha256:{digest}"
 
 
 @dataclass(frozen=True)
@@ -32,7 +55,7 @@ class Limit:
 
 def hit(key: str, now: datetime, *, keep_for: timedelta) -> None:
     """Record one attempt under `key`, kept `keep_for` (the longest window it counts in)."""
-    db.session.add(ThrottleHit(key=key, at=now, expires_at=now + keep_for))
+    db.session.add(ThrottleHit(key=stored_key(key), at=now, expires_at=now + keep_for))
     db.session.flush()
 
 
@@ -47,7 +70,10 @@ def retry_after(limits: Iterable[Limit], now: datetime) -> int:
         hits = list(
             db.session.execute(
                 db.select(ThrottleHit.at)
-                .where(ThrottleHit.key == limit.key, ThrottleHit.at > now - limit.window)
+                .where(
+                    ThrottleHit.key == stored_key(limit.key),
+                    ThrottleHit.at > now - limit.window,
+                )
                 .order_by(ThrottleHit.at.desc())
                 .limit(limit.max_hits)
             ).scalars()
@@ -62,14 +88,14 @@ def count(key: str, window: timedelta, now: datetime) -> int:
     """Hits under `key` in the window ending now."""
     return db.session.execute(
         db.select(func.count(ThrottleHit.id)).where(
-            ThrottleHit.key == key, ThrottleHit.at > now - window
+            ThrottleHit.key == stored_key(key), ThrottleHit.at > now - window
         )
     ).scalar_one()
 
 
 def reset(key: str) -> None:
     """Forget every hit under `key` (a successful login clears its account's failures)."""
-    db.session.execute(db.delete(ThrottleHit).where(ThrottleHit.key == key))
+    db.session.execute(db.delete(ThrottleHit).where(ThrottleHit.key == stored_key(key)))
 
 
 def prune(now: datetime) -> int:

@@ -3,6 +3,12 @@
 They take plain values, only flush, and raise EventError with a French message the view
 shows; the view commits once per request. Which operation a state allows is decided once,
 in `visibility.allowed_actions`; each operation checks it before acting.
+
+Operations that change an existing event first take the events write lock
+(`serialize_writes(EVENTS_LOCK)`), then check the state read again under it: two organizers
+acting at once (unpublish and cancel, edit and cancel, publishing two identical copies)
+would otherwise both pass their check against the old state and both write. One scope
+for every event: organizer actions are rare, and the publish rule spans several events.
 """
 
 from __future__ import annotations
@@ -13,9 +19,13 @@ from datetime import datetime, timedelta
 
 from ..dates import utcnow
 from ..extensions import db
+from ..locking import serialize_writes
 from ..models import Event, EventStatus, Theme, User
 from ..text import search_key, slugify
 from .visibility import EventAction, allowed_actions
+
+#: The serialize_writes scope of every change to an existing event.
+EVENTS_LOCK = "events"
 
 #: Fields a subscribed calendar shows: changing one bumps the iCalendar SEQUENCE.
 CALENDAR_FIELDS = (
@@ -87,7 +97,7 @@ def create_event(data: EventData, author: User) -> Event:
 
 def update_event(event: Event, data: EventData) -> bool:
     """Apply the form; return whether anything changed. Cancelled events are frozen."""
-    _require(event, EventAction.EDIT)
+    _lock_and_require(event, EventAction.EDIT)
     before = EventData.from_event(event)
     _apply(event, data, default_organizer=None)
     after = EventData.from_event(event)
@@ -103,7 +113,7 @@ def update_event(event: Event, data: EventData) -> bool:
 def publish_event(event: Event, now: datetime | None = None) -> None:
     """Make a draft public. A copy left unchanged (same title, same start as another public
     session) is refused: the catalogue would show the same session twice."""
-    _require(event, EventAction.PUBLISH)
+    _lock_and_require(event, EventAction.PUBLISH)
     minute = event.starts_at.replace(second=0, microsecond=0)  # the form's precision
     twin = db.session.execute(
         db.select(Event.id).where(
@@ -129,7 +139,7 @@ def publish_event(event: Event, now: datetime | None = None) -> None:
 
 def unpublish_event(event: Event) -> None:
     """Take a published event back to draft; its address stays frozen."""
-    _require(event, EventAction.UNPUBLISH)
+    _lock_and_require(event, EventAction.UNPUBLISH)
     event.status = EventStatus.DRAFT
     _touch(event, calendar_visible=True)
     db.session.flush()
@@ -137,7 +147,7 @@ def unpublish_event(event: Event) -> None:
 
 def cancel_event(event: Event, reason: str) -> None:
     """Cancel a published event; it stays visible, marked, with the reason."""
-    _require(event, EventAction.CANCEL)
+    _lock_and_require(event, EventAction.CANCEL)
     reason = reason.strip()
     if not reason:
         raise EventError("Indiquez le motif de l’annulation : il sera affiché publiquement.")
@@ -155,7 +165,7 @@ def duplicate_event(event: Event, author: User) -> Event:
 def delete_event(event: Event) -> None:
     """Delete a draft that was never published; published ones must be cancelled instead,
     so that calendars which saw them learn of it."""
-    _require(event, EventAction.DELETE)
+    _lock_and_require(event, EventAction.DELETE)
     db.session.delete(event)
     db.session.flush()
 
@@ -175,6 +185,17 @@ REFUSALS = {
         "Annulez la session pour prévenir les personnes qui l’ont vue."
     ),
 }
+
+
+def _lock_and_require(event: Event, action: EventAction) -> None:
+    """Take the events write lock, then check `action` against the state as it is now.
+
+    serialize_writes expires the session, so the check reads the event again: a change
+    committed by another request while this one waited is seen (a row deleted meanwhile
+    raises ObjectDeletedError, answered 409).
+    """
+    serialize_writes(EVENTS_LOCK)
+    _require(event, action)
 
 
 def _require(event: Event, action: EventAction) -> None:
