@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, request
+from flask import abort, current_app, request
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
 from werkzeug.routing import IntegerConverter
+
+from .extensions import db
 
 #: The largest value of an `Integer` primary key on PostgreSQL (int4).
 MAX_ID = 2**31 - 1
@@ -37,3 +41,21 @@ def page_number() -> int:
     if not 1 <= page <= MAX_PAGE:
         abort(404)
     return page
+
+
+def paginate_or_404(query: Select[Any], per_page_setting: str) -> Pagination:
+    """The page of `query` the `page` parameter asks for, `per_page_setting` rows a page.
+
+    A page past the end is a 404 (a bookmarked page 3 of a list that shrank, or a forged
+    number), except page 1, which is an empty list with its own message.
+    """
+    pagination = db.paginate(
+        query,
+        page=page_number(),
+        per_page=current_app.config[per_page_setting],
+        error_out=False,
+        count=True,
+    )
+    if pagination.page > 1 and not pagination.items:
+        abort(404)
+    return pagination

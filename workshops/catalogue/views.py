@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from ..dates import french_month
 from ..events.visibility import event_for_viewer, is_public
-from ..extensions import db
 from ..models import Event, EventStatus
 from ..security import private_page
 from ..text import render_markdown
-from ..urls import page_number
+from ..urls import paginate_or_404
 from .forms import FILTER_PARAMS, FilterForm
 from .queries import count_upcoming, past_events, themes_in_use, upcoming_events
 
@@ -25,15 +24,7 @@ def index() -> tuple[str, int]:
     form.set_themes(themes_in_use())
     valid = form.validate() if request.args else True
     filters = form.to_filters()
-    pagination = db.paginate(
-        upcoming_events(filters),
-        page=page_number(),
-        per_page=current_app.config["CATALOGUE_PER_PAGE"],
-        error_out=False,
-        count=True,
-    )
-    if pagination.page > 1 and not pagination.items:
-        abort(404)
+    pagination = paginate_or_404(upcoming_events(filters), "CATALOGUE_PER_PAGE")
     pager_args = {key: request.args[key] for key in FILTER_PARAMS if request.args.get(key)}
     counts = count_upcoming(filters)
     return render_template(
@@ -64,14 +55,7 @@ def by_month(events: list[Event]) -> list[tuple[str, list[Event]]]:
 @bp.get("/passes")
 def past() -> str:
     """The archive of past sessions, most recent first."""
-    pagination = db.paginate(
-        past_events(),
-        page=page_number(),
-        per_page=current_app.config["CATALOGUE_PER_PAGE"],
-        error_out=False,
-    )
-    if pagination.page > 1 and not pagination.items:
-        abort(404)
+    pagination = paginate_or_404(past_events(), "CATALOGUE_PER_PAGE")
     return render_template("catalogue/past.html", pagination=pagination)
 
 

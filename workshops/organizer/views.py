@@ -32,7 +32,7 @@ from ..forms import render_form
 from ..models import Event, User, UserRole
 from ..permissions import role_required
 from ..text import render_markdown
-from ..urls import page_number
+from ..urls import paginate_or_404
 from .forms import CancelForm, EventForm, LoginForm, NewUserForm, UserForm
 from .queries import BACKOFFICE_VIEWS, backoffice_events
 
@@ -107,15 +107,7 @@ def dashboard() -> str:
     view = request.args.get("vue", "a-venir")
     if view not in BACKOFFICE_VIEWS:
         abort(404)
-    pagination = db.paginate(
-        backoffice_events(view),
-        page=page_number(),
-        per_page=current_app.config["BACKOFFICE_PER_PAGE"],
-        error_out=False,
-        count=True,
-    )
-    if pagination.page > 1 and not pagination.items:
-        abort(404)
+    pagination = paginate_or_404(backoffice_events(view), "BACKOFFICE_PER_PAGE")
     return render_template(
         "organizer/dashboard.html", pagination=pagination, view=view, views=BACKOFFICE_VIEWS
     )
