@@ -104,10 +104,11 @@ NUL_IN_FORM = (
     "Les données envoyées contiennent un caractère nul, qui n’est pas autorisé. "
     "Retirez-le, puis envoyez le formulaire à nouveau."
 )
-#: Characters no one types on purpose: C0 controls except tab and line breaks (NUL has its
-#: own message above), DEL, and the bidi embeddings, overrides and isolates, which reorder
-#: how the text around them is shown (a name or title could display as something else).
-CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+#: Characters no one types on purpose: NUL (with its own message above), the other C0
+#: controls except tab and line breaks, DEL, and the bidi embeddings, overrides and
+#: isolates, which reorder how the text around them is shown (a name or title could
+#: display as something else).
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 CONTROL_IN_QUERY = (
     "La requête contient un caractère de contrôle invisible ({code}), qui n’est pas autorisé."
 )
@@ -138,18 +139,20 @@ def _view_accepts_files() -> bool:
     return bool(getattr(view, "accepts_files", False))
 
 
-def _holds_nul(values: MultiDict[str, str]) -> bool:
-    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
-
-
-def _control_character(values: MultiDict[str, str], *more: str) -> str | None:
-    """The first forbidden control character in the keys, values and `more`, as "U+001B"."""
-    texts = itertools.chain.from_iterable(values.items(multi=True))
-    for text in itertools.chain(texts, more):
-        found = CONTROL_CHARACTERS.search(text)
+def _forbidden_character(values: MultiDict[str, str], *more: str) -> str | None:
+    """The first NUL or forbidden control character in the keys, values and `more`."""
+    texts = itertools.chain(itertools.chain.from_iterable(values.items(multi=True)), more)
+    for text in texts:
+        found = FORBIDDEN_CHARACTERS.search(text)
         if found:
-            return f"U+{ord(found.group()):04X}"
+            return found.group()
     return None
+
+
+def _refusal(character: str, nul_message: str, control_message: str) -> str:
+    if character == "\x00":
+        return nul_message
+    return control_message.format(code=f"U+{ord(character):04X}")
 
 
 def refuse_unsafe_input() -> tuple[str, int] | None:
@@ -169,20 +172,16 @@ def refuse_unsafe_input() -> tuple[str, int] | None:
 
     if "\x00" in request.path:
         return render_error(404)
-    if _holds_nul(request.args) or "\x00" in (request.remote_addr or ""):
-        return render_error(400, NUL_IN_QUERY)
-    code = _control_character(request.args, request.remote_addr or "")
-    if code:
-        return render_error(400, CONTROL_IN_QUERY.format(code=code))
+    character = _forbidden_character(request.args, request.remote_addr or "")
+    if character:
+        return render_error(400, _refusal(character, NUL_IN_QUERY, CONTROL_IN_QUERY))
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return None
     if request.files and not _view_accepts_files():
         return render_error(400, FILES_REFUSED)
-    if _holds_nul(request.form):
-        return render_error(422, NUL_IN_FORM)
-    code = _control_character(request.form)
-    if code:
-        return render_error(422, CONTROL_IN_FORM.format(code=code))
+    character = _forbidden_character(request.form)
+    if character:
+        return render_error(422, _refusal(character, NUL_IN_FORM, CONTROL_IN_FORM))
     return None
 
 

@@ -140,7 +140,7 @@ def create() -> Page:
 @role_required()
 def edit(event_id: int) -> Page:
     """Edit an event; published ones keep their address."""
-    event = db.get_or_404(Event, event_id, description="Session introuvable")
+    event = _event_or_404(event_id)
     form = _event_form(event)
     if form.validate_on_submit():
         try:
@@ -194,7 +194,7 @@ def _published(message: str, event: Event) -> str:
 @role_required()
 def preview(event_id: int) -> str:
     """The public page as it will look, drafts included."""
-    event = db.get_or_404(Event, event_id, description="Session introuvable")
+    event = _event_or_404(event_id)
     description, _ = render_markdown(event.description)
     return render_template(
         "catalogue/detail.html", event=event, description=description, preview=True
@@ -216,16 +216,15 @@ def _apply(
     return redirect(done or url_for("organizer.edit", event_id=event.id))
 
 
-def _state_change(event_id: int, operation: Callable[[Event], object], success: str) -> Response:
-    event = db.get_or_404(Event, event_id, description="Session introuvable")
-    return _apply(event, operation, success)
+def _event_or_404(event_id: int) -> Event:
+    return db.get_or_404(Event, event_id, description="Session introuvable")
 
 
 @bp.post("/sessions/<int:event_id>/publier")
 @role_required()
 def publish(event_id: int) -> Response:
     """Make a draft public."""
-    event = db.get_or_404(Event, event_id, description="Session introuvable")
+    event = _event_or_404(event_id)
     return _apply(event, events.publish_event, _published("La session est publiée.", event))
 
 
@@ -233,14 +232,16 @@ def publish(event_id: int) -> Response:
 @role_required()
 def unpublish(event_id: int) -> Response:
     """Take a published event back to draft."""
-    return _state_change(event_id, events.unpublish_event, "La session est repassée en brouillon.")
+    return _apply(
+        _event_or_404(event_id), events.unpublish_event, "La session est repassée en brouillon."
+    )
 
 
 @bp.route("/sessions/<int:event_id>/annuler", methods=["GET", "POST"])
 @role_required()
 def cancel(event_id: int) -> Page:
     """Cancel a published event with a reason shown publicly."""
-    event = db.get_or_404(Event, event_id, description="Session introuvable")
+    event = _event_or_404(event_id)
     form = CancelForm()
     if form.validate_on_submit():
         return _apply(
@@ -255,7 +256,7 @@ def cancel(event_id: int) -> Page:
 @role_required()
 def duplicate(event_id: int) -> Response:
     """Copy an event into a new draft (recurring community sessions)."""
-    event = db.get_or_404(Event, event_id, description="Session introuvable")
+    event = _event_or_404(event_id)
     copy = events.duplicate_event(event, current_user)
     db.session.commit()
     flash("Copie créée en brouillon : pensez à modifier la date.", "success")
@@ -266,7 +267,7 @@ def duplicate(event_id: int) -> Response:
 @role_required()
 def delete(event_id: int) -> Page:
     """Delete a draft that was never published, after a confirmation page (GET)."""
-    event = db.get_or_404(Event, event_id, description="Session introuvable")
+    event = _event_or_404(event_id)
     if request.method == "GET":
         if EventAction.DELETE not in allowed_actions(event):
             flash(events.REFUSALS[EventAction.DELETE], "error")
