@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 DSFR := node_modules/@gouvfr/dsfr/dist/dsfr.min.css
 
-.PHONY: run test lint format bootstrap clean
+.PHONY: run test mutants lint format bootstrap clean
 
 run: bootstrap
 	$(FLASK) init
@@ -15,6 +15,16 @@ test: bootstrap
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# Mutation testing (not part of CI: about an hour on two cores). MUTANTS narrows it, e.g.
+# make mutants MUTANTS='workshops.text.*'; see "Mutation testing" in the README.
+MUTANTS ?=
+mutants: bootstrap
+	mkdir -p mutants
+	# The mutated copy of the app serves the DSFR assets from next to it, like the real one.
+	ln -sfn ../node_modules mutants/node_modules
+	WORKSHOPS_TEST_POSTGRESQL=off WORKSHOPS_TEST_BROWSER=off $(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/python -m tests.mutation.report $(MUTANTS)
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
@@ -41,4 +51,4 @@ instance/config.py:
 	mv $@.tmp $@
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache mutants

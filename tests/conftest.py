@@ -29,9 +29,17 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 SUMMARY: list[str] = []
 
 
+#: "require" (CI) makes a missing Chromium or Java a failure; "off" leaves out the browser
+#: tests and the HTML check on purpose (the fast subset, used by `make mutants`).
+BROWSER_VARIABLE = "WORKSHOPS_TEST_BROWSER"
+
+
 def browser_tools_required() -> bool:
-    """CI sets WORKSHOPS_TEST_BROWSER=require: a missing Chromium or Java fails the run."""
-    return os.environ.get("WORKSHOPS_TEST_BROWSER", "").lower() == "require"
+    return os.environ.get(BROWSER_VARIABLE, "").lower() == "require"
+
+
+def browser_tools_disabled() -> bool:
+    return os.environ.get(BROWSER_VARIABLE, "").lower() == "off"
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +47,9 @@ def html_pages() -> Iterator[HtmlCollector]:
     """Every HTML page served to the tests; checked by the Nu Html Checker at the end."""
     collector = HtmlCollector()
     yield collector
+    if browser_tools_disabled():
+        SUMMARY.append(f"HTML validation turned off by {BROWSER_VARIABLE}=off.")
+        return
     reason = collector.unavailable_reason()
     if reason:
         if browser_tools_required():
@@ -162,6 +173,31 @@ def count_queries(app: Flask) -> Callable[[], Any]:
             sa_event.remove(engine, "before_cursor_execute", record)
 
     return counter
+
+
+def pytest_ignore_collect(collection_path, config) -> bool | None:  # type: ignore[no-untyped-def]
+    """WORKSHOPS_TEST_BROWSER=off: the browser tests are not even collected (no Playwright
+    import, no gunicorn started)."""
+    if browser_tools_disabled() and collection_path.name == "e2e":
+        return True
+    return None
+
+
+def pytest_collection_modifyitems(config, items) -> None:  # type: ignore[no-untyped-def]
+    """WORKSHOPS_TEST_POSTGRESQL=off: the PostgreSQL half is left out, not skipped one test
+    at a time, so that the fast subset reports only what it ran."""
+    if not postgres.disabled():
+        return
+    kept, left_out = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        (left_out if params.get("database_url") == "postgresql" else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+        SUMMARY.append(
+            f"{len(left_out)} PostgreSQL tests left out by {postgres.REQUIRE_VARIABLE}=off."
+        )
 
 
 def pytest_sessionstart(session) -> None:  # type: ignore[no-untyped-def]

@@ -70,7 +70,8 @@ def create_event(app: Flask, create_user) -> Callable[..., Event]:  # type: igno
         data = events.EventData(
             kind=fields.pop("kind", EventKind.WORKSHOP),
             title=title,
-            summary=fields.pop("summary", f"Résumé de {title}"),
+            # Not derived from the title: a search for the title must find it in the title.
+            summary=fields.pop("summary", "Une session pour progresser ensemble."),
             description=fields.pop("description", ""),
             starts_at=start,
             ends_at=fields.pop("ends_at", start + timedelta(hours=hours)),

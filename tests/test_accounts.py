@@ -136,3 +136,68 @@ def test_an_empty_new_account_form_lists_every_error_in_page_order(client, admin
     links = re.findall(r'href="#([a-z_-]+)"', summary)
     assert links == ["name", "email", "password"]
     assert "Choisissez un mot de passe." in summary
+
+
+def edit(client, user, **overrides):
+    data = {"email": user.email, "name": user.name, "role": user.role, "active": "y"}
+    data.update(overrides)
+    return client.post(f"/organisation/comptes/{user.id}", data=data)
+
+
+def test_the_last_active_admin_cannot_be_deactivated(client, admin):
+    response = edit(client, admin, active="")
+    assert response.status_code == 422
+    assert "dernier compte administrateur actif" in response.text
+    db.session.refresh(admin)
+    assert (admin.active, admin.role) == (True, "admin")
+
+
+def test_one_of_two_admins_can_be_demoted_then_the_other_cannot(client, admin, create_user):
+    other = create_user(email="second@example.org", role="admin")
+    assert edit(client, other, role="organizer").status_code == 302
+    db.session.refresh(other)
+    assert other.role == "organizer"
+    assert edit(client, admin, role="organizer").status_code == 422
+    # An inactive admin does not count: it cannot keep the service running.
+    other.role, other.active = "admin", False
+    db.session.commit()
+    assert accounts.active_admin_count() == 1
+    assert edit(client, admin, active="").status_code == 422
+    # Deactivating an admin who is not the last one is allowed.
+    other.active = True
+    db.session.commit()
+    assert edit(client, other, active="").status_code == 302
+
+
+def test_an_email_taken_by_another_account_is_refused_on_edit(client, admin, create_user):
+    create_user(email="taken@example.org")
+    user = create_user(email="mine@example.org")
+    response = edit(client, user, email="Taken@Example.org")
+    assert response.status_code == 422
+    assert "Un compte existe déjà avec cette adresse électronique." in response.text
+    db.session.refresh(user)
+    assert user.email == "mine@example.org"
+    # Its own address, typed differently, is not "taken".
+    assert edit(client, user, email="MINE@example.org", name="Nouveau nom").status_code == 302
+    db.session.refresh(user)
+    assert (user.email, user.name) == ("mine@example.org", "Nouveau nom")
+
+
+def test_an_admin_sets_a_new_password_that_replaces_the_old_one(client, admin, create_user, auth):
+    user = create_user(email="forgot@example.org")
+    token = user.session_token
+    weak = edit(client, user, password="court")
+    assert weak.status_code == 422
+    assert "au moins 12 caractères" in weak.text
+    assert edit(client, user, password="une nouvelle phrase").status_code == 302
+    db.session.refresh(user)
+    assert user.session_token != token
+    auth.logout()
+    assert auth.login("forgot@example.org").status_code == 401
+    assert auth.login("forgot@example.org", "une nouvelle phrase").status_code == 302
+    # Leaving the field empty keeps the password.
+    auth.logout()
+    auth.login(admin.email)
+    assert edit(client, user, name="Autre").status_code == 302
+    auth.logout()
+    assert auth.login("forgot@example.org", "une nouvelle phrase").status_code == 302

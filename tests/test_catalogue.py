@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 from html import unescape
 
+from workshops.catalogue import queries
 from workshops.dates import utcnow
 from workshops.extensions import db
 
@@ -272,3 +273,48 @@ def test_catalogue_wording_when_nothing_scheduled_matches(client, create_event):
     assert "Des filtres ne sont pas valides et n’ont pas été appliqués." in html
     html = unescape(client.get("/ateliers?type=zzz").text)
     assert "Un filtre n’est pas valide et n’a pas été appliqué." in html
+
+
+def upcoming_titles(filters=None, now=None) -> list[str]:
+    query = queries.upcoming_events(filters or queries.CatalogueFilters(), now)
+    return [event.title for event in db.session.execute(query).scalars()]
+
+
+def past_titles(now=None) -> list[str]:
+    return [event.title for event in db.session.execute(queries.past_events(now)).scalars()]
+
+
+def test_a_session_leaves_the_catalogue_at_its_exact_end(create_event):
+    start = paris(2031, 3, 4, 14)
+    create_event("Atelier SQL", starts_at=start, hours=2)
+    end = start + timedelta(hours=2)
+    assert upcoming_titles(now=end - timedelta(microseconds=1)) == ["Atelier SQL"]
+    assert past_titles(now=end - timedelta(microseconds=1)) == []
+    assert upcoming_titles(now=end) == []
+    assert past_titles(now=end) == ["Atelier SQL"]
+
+
+def test_the_landing_page_advertises_the_next_three_published_sessions(client, create_event):
+    create_event("Annulée", days=1, status="cancelled")
+    create_event("Brouillon", days=1, status="draft")
+    create_event("Finie", days=-1)
+    for n in range(1, 6):
+        create_event(f"Session {n}", days=n + 1)
+    assert [e.title for e in queries.next_events()] == ["Session 1", "Session 2", "Session 3"]
+    html = client.get("/").text
+    assert all(f"Session {n}" in html for n in (1, 2, 3))
+    assert "Session 4" not in html and "Annulée" not in html
+
+
+def test_the_theme_filter_offers_only_themes_the_public_can_see(client, create_event):
+    create_event("Brouillon", status="draft", theme_names=["Secret"])
+    create_event("Annulée", status="cancelled", theme_names=["Éthique"])
+    create_event("Publiée", theme_names=["SQL"])
+    assert [theme.name for theme in queries.themes_in_use()] == ["Éthique", "SQL"]
+    assert 'value="secret"' not in client.get("/ateliers").text
+
+
+def test_the_title_alone_is_searched_too(client, create_event):
+    create_event("Segmentation client", summary="Une session.", description="")
+    create_event("Atelier SQL", summary="Une session.", description="")
+    assert titles(client.get("/ateliers?q=segmentation").text) == ["Segmentation client"]

@@ -1,26 +1,70 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from workshops.dates import (
-    NBSP,
     NonexistentLocalTime,
+    french_date,
     french_datetime,
     french_duration,
+    french_month,
     french_range,
     paris_to_utc,
+    short_date,
+    to_paris,
 )
 
 from .factories import paris
 
+#: Written out here, not imported: a test that reads the module's own constant would pass
+#: whatever the module put in it.
+NO_BREAK = "\u00a0"
+
 
 def plain(text: str) -> str:
-    return text.replace(NBSP, " ")
+    return text.replace(NO_BREAK, " ")
 
 
 def test_hours_and_units_never_break_across_lines():
     text = french_range(paris(2026, 12, 3, 14), paris(2026, 12, 3, 16, 30))
-    assert text == f"jeudi 3{NBSP}décembre 2026, de 14{NBSP}h à 16{NBSP}h{NBSP}30"
+    assert text == "jeudi 3\u00a0décembre 2026, de 14\u00a0h à 16\u00a0h\u00a030"
+    assert french_duration(timedelta(days=2, hours=1)) == "2\u00a0jours et 1\u00a0h"
+    assert french_duration(timedelta(minutes=5)) == "5\u00a0min"
+
+
+@pytest.mark.parametrize(
+    ("day", "text"),
+    [
+        (date(2026, 11, 30), "lundi 30 novembre 2026"),
+        (date(2026, 12, 1), "mardi 1er décembre 2026"),
+        (date(2027, 1, 6), "mercredi 6 janvier 2027"),
+        (date(2027, 2, 4), "jeudi 4 février 2027"),
+        (date(2027, 3, 5), "vendredi 5 mars 2027"),
+        (date(2027, 4, 10), "samedi 10 avril 2027"),
+        (date(2027, 5, 2), "dimanche 2 mai 2027"),
+        (date(2027, 6, 21), "lundi 21 juin 2027"),
+        (date(2027, 7, 14), "mercredi 14 juillet 2027"),
+        (date(2027, 8, 15), "dimanche 15 août 2027"),
+        (date(2027, 9, 2), "jeudi 2 septembre 2027"),
+        (date(2027, 10, 1), "vendredi 1er octobre 2027"),
+        (date(2027, 11, 11), "jeudi 11 novembre 2027"),
+    ],
+)
+def test_every_weekday_and_month_has_its_french_name(day, text):
+    assert plain(french_date(day)) == text
+
+
+def test_month_headings_and_short_dates_are_read_in_paris():
+    # 23:30 UTC on 31 December is already 1 January in Paris.
+    new_year = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    assert french_month(new_year) == "janvier 2027"
+    assert short_date(new_year) == "01/01/2027"
+    assert short_date(datetime(2027, 3, 9, 8, tzinfo=UTC)) == "09/03/2027"
+
+
+def test_naive_datetimes_are_refused_not_guessed():
+    with pytest.raises(ValueError, match="naive"):
+        to_paris(datetime(2026, 12, 3, 14))
 
 
 def test_same_day_range_reads_like_french_prose():

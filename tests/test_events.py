@@ -4,6 +4,7 @@ and the lifecycle rules the back office relies on."""
 from __future__ import annotations
 
 import ast
+from dataclasses import fields as dataclass_fields
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -147,3 +148,103 @@ def test_events_package_never_imports_a_feature():
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module:
                 assert node.module.split(".")[0] not in features, (path.name, node.module)
+
+
+#: What a subscribed calendar shows, as data: changing one of these bumps SEQUENCE so that
+#: calendar clients replace their copy; the others (capacity, closing date, themes,
+#: organizers, kind) do not.
+CALENDAR_VISIBLE = {
+    "title",
+    "summary",
+    "description",
+    "starts_at",
+    "ends_at",
+    "location",
+    "online_url",
+}
+
+
+def changed_value(data: lifecycle.EventData, name: str, other_user_id: int) -> object:
+    value = getattr(data, name)
+    if name in ("starts_at", "registration_closes_at"):
+        return (value or data.starts_at) - timedelta(hours=1)
+    if name == "ends_at":
+        return value + timedelta(hours=1)
+    if name == "capacity":
+        return 40
+    if name == "kind":
+        return "community"
+    if name == "online_url":
+        return "https://visio.example.org/salle"
+    if name == "theme_names":
+        return ["Nouveau thème"]
+    if name == "organizer_ids":
+        return [other_user_id]
+    return f"{value} (modifié)"
+
+
+@pytest.mark.parametrize("name", [f.name for f in dataclass_fields(lifecycle.EventData)])
+def test_exactly_the_calendar_visible_fields_bump_sequence(create_event, create_user, name):
+    event = create_event("Atelier SQL", description="Programme.")
+    other = create_user()
+    data = lifecycle.EventData.from_event(event)
+    before = event.sequence
+    setattr(data, name, changed_value(data, name, other.id))
+    assert lifecycle.update_event(event, data) is True
+    db.session.commit()
+    assert getattr(lifecycle.EventData.from_event(event), name) == getattr(data, name)
+    assert event.sequence == before + (1 if name in CALENDAR_VISIBLE else 0)
+    assert set(lifecycle.CALENDAR_FIELDS) == CALENDAR_VISIBLE
+
+
+def test_every_state_change_seen_by_calendars_bumps_sequence(create_event):
+    event = create_event("Atelier SQL", status=EventStatus.DRAFT)
+    steps = [
+        lifecycle.publish_event,
+        lifecycle.unpublish_event,
+        lifecycle.publish_event,
+        lambda e: lifecycle.cancel_event(e, "Salle indisponible."),
+    ]
+    for number, step in enumerate(steps, start=1):
+        step(event)
+        db.session.commit()
+        assert event.sequence == number
+
+
+def test_a_duplicate_keeps_every_field_but_its_identity(create_event, create_user):
+    author, colleague = create_user(), create_user()
+    original = create_event(
+        "Café data",
+        kind="community",
+        summary="Un café.",
+        description="Programme **complet**.",
+        location="Ségur",
+        online_url="https://visio.example.org/cafe",
+        capacity=30,
+        theme_names=["Communauté", "SQL"],
+        organizer_ids=[colleague.id],
+    )
+    original.registration_closes_at = original.starts_at - timedelta(days=1)
+    db.session.commit()
+    copy = lifecycle.duplicate_event(original, author)
+    db.session.commit()
+    assert lifecycle.EventData.from_event(copy) == lifecycle.EventData.from_event(original)
+    assert copy.search_text == original.search_text
+    assert (copy.status, copy.created_by, copy.sequence) == (EventStatus.DRAFT, author, 0)
+    assert copy.first_published_at is None
+    assert (copy.slug, copy.uid) != (original.slug, original.uid)
+
+
+def test_renaming_a_draft_to_a_taken_title_gets_the_next_free_address(create_event):
+    create_event("Atelier SQL")
+    create_event("Atelier SQL avancé")
+    draft = create_event("Brouillon", status=EventStatus.DRAFT)
+    data = lifecycle.EventData.from_event(draft)
+    data.title = "Atelier SQL"
+    lifecycle.update_event(draft, data)
+    db.session.commit()
+    assert draft.slug == "atelier-sql-2"
+    # Renaming it again to its own title keeps its address, it does not move to -3.
+    data.summary = "Autre résumé."
+    lifecycle.update_event(draft, data)
+    assert draft.slug == "atelier-sql-2"

@@ -18,13 +18,9 @@ STAFF_ROLES = frozenset(UserRole)
 
 
 def is_staff(user: User | AnonymousUserMixin | None) -> bool:
-    """An active, logged-in organizer or admin (who may see drafts)."""
-    return (
-        user is not None
-        and bool(getattr(user, "is_authenticated", False))
-        and bool(getattr(user, "is_active", False))
-        and getattr(user, "role", None) in STAFF_ROLES
-    )
+    """An active organizer or admin (who may see drafts). A `User` is always authenticated
+    (the anonymous visitor is another class); a deactivated one is not staff any more."""
+    return isinstance(user, User) and user.is_active and user.role in STAFF_ROLES
 
 
 def role_required(*roles: UserRole) -> Callable[[F], F]:
