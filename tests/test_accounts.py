@@ -201,3 +201,25 @@ def test_an_admin_sets_a_new_password_that_replaces_the_old_one(client, admin, c
     assert edit(client, user, name="Autre").status_code == 302
     auth.logout()
     assert auth.login("forgot@example.org", "une nouvelle phrase").status_code == 302
+
+
+def test_a_weak_password_is_reported_with_the_other_errors(client, admin):
+    """The form checks the password itself, so that an admin sees every problem at once
+    instead of the password refusal only after fixing the rest."""
+    data = {"email": "x@example.org", "name": "", "role": "organizer", "password": "court"}
+    response = client.post("/organisation/comptes/nouveau", data=data)
+    assert response.status_code == 422
+    assert "Saisissez le nom." in response.text
+    assert "au moins 12 caractères" in response.text
+
+
+def test_accounts_are_listed_by_name(client, admin, create_user):
+    create_user(name="Zoé Zèbre")
+    create_user(name="Bruno Biche")
+    assert [user.name for user in accounts.list_users()] == [
+        "Ada Admin",
+        "Bruno Biche",
+        "Zoé Zèbre",
+    ]
+    html = client.get("/organisation/comptes").text
+    assert html.index("Ada Admin") < html.index("Bruno Biche") < html.index("Zoé Zèbre")

@@ -3,7 +3,13 @@ from datetime import timedelta
 import pytest
 from werkzeug.security import check_password_hash
 
-from workshops.accounts.login import LoginError, LoginThrottled, authenticate, is_safe_next
+from workshops.accounts.login import (
+    LoginError,
+    LoginThrottled,
+    authenticate,
+    is_safe_next,
+    wait_message,
+)
 from workshops.dates import utcnow
 from workshops.extensions import db
 from workshops.models import ThrottleHit, User
@@ -441,3 +447,20 @@ def test_failures_with_huge_keys_are_counted_and_throttled(make_app, email, forw
     assert "Trop de tentatives de connexion" in response.text
     with app.app_context():
         assert db.session.execute(db.select(db.func.count(ThrottleHit.id))).scalar() == 9
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (1, "1 seconde"),
+        (2, "2 secondes"),
+        (59, "59 secondes"),
+        (60, "1 minute"),
+        (61, "2 minutes"),
+        (120, "2 minutes"),
+        (121, "3 minutes"),
+        (900, "15 minutes"),
+    ],
+)
+def test_the_wait_is_said_in_words_rounded_up_to_the_minute(seconds, words):
+    assert wait_message(seconds) == f"Trop de tentatives de connexion. Réessayez dans {words}."

@@ -104,6 +104,11 @@ def test_multi_day_range():
         (timedelta(minutes=45), "45 min"),
         (timedelta(days=2, hours=3), "2 jours et 3 h"),
         (timedelta(days=1), "1 jour"),
+        (timedelta(days=1, minutes=30), "1 jour et 30 min"),
+        (timedelta(days=3, hours=1, minutes=5), "3 jours et 1 h 05"),
+        (timedelta(minutes=90, seconds=59), "1 h 30"),
+        (timedelta(seconds=59), "0 min"),
+        (timedelta(0), "0 min"),
     ],
 )
 def test_durations(delta, text):

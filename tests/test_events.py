@@ -244,7 +244,7 @@ def test_renaming_a_draft_to_a_taken_title_gets_the_next_free_address(create_eve
     lifecycle.update_event(draft, data)
     db.session.commit()
     assert draft.slug == "atelier-sql-2"
-    # Renaming it again to its own title keeps its address, it does not move to -3.
-    data.summary = "Autre résumé."
+    # A new title with the same slug keeps the draft's own address: it is not "taken".
+    data.title = "Atelier : SQL"
     lifecycle.update_event(draft, data)
     assert draft.slug == "atelier-sql-2"

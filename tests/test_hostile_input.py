@@ -262,7 +262,8 @@ def test_a_control_character_in_the_query_string_is_400(client, char):
     for url in (f"/ateliers?q=a{quote(char)}b", f"/ateliers?{quote(char)}=1", f"/?x={quote(char)}"):
         response = client.get(url)
         assert response.status_code == 400, url
-        assert "caractère de contrôle" in response.text
+        code = f"U+{ord(char):04X}"  # "U+001B": which character, to find it in the text
+        assert f"caractère de contrôle invisible ({code})" in unescape(response.text)
 
 
 @pytest.mark.parametrize("char", CONTROLS)

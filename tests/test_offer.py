@@ -144,3 +144,23 @@ def test_french_text_uses_the_typographic_apostrophe(client, create_event):
         text = unescape(re.sub(r"<[^>]+>", " ", body))
         straight = re.findall(r"\w+'\w+", text)
         assert not straight, (url, straight)
+
+
+def test_saving_again_updates_the_one_offer_page(client, admin):
+    first = {"title": " Offre ", "lead": " Chapô ", "body": "Texte\n\n\n", "save": "1"}
+    assert client.post("/organisation/page-offre", data=first).status_code == 302
+    page = db.session.execute(db.select(Page)).scalar_one()
+    saved_at = page.updated_at
+    second = {"title": "Offre 2", "lead": "Autre chapô", "body": "Autre texte", "save": "1"}
+    assert client.post("/organisation/page-offre", data=second).status_code == 302
+    db.session.expire_all()
+    page = db.session.execute(db.select(Page)).scalar_one()
+    assert (page.key, page.title, page.lead, page.body) == (
+        "offre",
+        "Offre 2",
+        "Autre chapô",
+        "Autre texte\n",
+    )
+    assert page.updated_at > saved_at
+    html = client.get("/").text
+    assert "Autre chapô" in html and "Chapô" not in html.replace("Autre chapô", "")

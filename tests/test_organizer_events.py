@@ -3,10 +3,12 @@ from html import unescape
 from urllib.parse import quote
 
 import pytest
+from wtforms.validators import ValidationError
 
 from workshops.events import lifecycle as events
 from workshops.extensions import db
 from workshops.models import Event
+from workshops.organizer import forms
 
 
 def form_data(**overrides):
@@ -439,3 +441,54 @@ def test_publishing_a_session_already_over_warns_the_organizer(client, organizer
     response = client.post(f"/organisation/sessions/{upcoming.id}/publier", follow_redirects=True)
     assert "La session est publiée." in response.text
     assert "déjà passée" not in unescape(response.text)
+
+
+SCHEME = "Le lien doit commencer par https:// (ou http://)."
+SPACE = "Le lien ne doit pas contenir d’espace."
+INVISIBLE = "Le lien ne doit pas contenir de caractère invisible."
+NO_HOST = (
+    "Le lien doit indiquer l’adresse d’un site après https://, "
+    "par exemple https://webconf.numerique.gouv.fr/…"
+)
+USERINFO = "Le lien ne doit pas contenir d’identifiant ou de @ avant l’adresse du site."
+PORT = "Le numéro de port du lien n’est pas valide."
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://webconf.numerique.gouv.fr/salle", None),
+        ("HTTP://visio.example.org", None),
+        ("https://[2001:db8::1]:8443/salle", None),
+        ("https://[::1]/", None),
+        ("https://visio.example.org:8443/", None),
+        ("https://visio.example.org/\u00a0salle", INVISIBLE),  # the first non-ASCII space
+        ("https://visio.example.org/\u00a1salle", None),  # the first printable one after it
+        ("ftp://visio.example.org", SCHEME),
+        ("//visio.example.org", SCHEME),
+        ("https://visio.example.org/ma salle", SPACE),
+        ("https://visio.example.org/\x1fsalle", INVISIBLE),
+        ("https://visio.example.org/\x7fsalle", INVISIBLE),
+        ("https://visio.example.org/\x80salle", INVISIBLE),
+        ("https://visio.example.org/\x9fsalle", INVISIBLE),
+        ("https://visio.example.org/\u2028salle", INVISIBLE),
+        ("https://visio.example.org/!salle", None),  # 0x21, the first printable ASCII
+        ("https://[::1", NO_HOST),
+        ("https://", NO_HOST),
+        ("https://-visio.example.org", NO_HOST),
+        ("https://[::1]x/", NO_HOST),
+        ("https://[v1.abc]/", NO_HOST),
+        ("https://visio.gouv.fr@evil.example", USERINFO),
+        ("https://visio.example.org:99999/", PORT),
+    ],
+)
+def test_every_link_rule_has_its_own_french_message(url, message):
+    class Field:
+        data = url
+
+    if message is None:
+        forms._validate_http_url(None, Field())
+    else:
+        with pytest.raises(ValidationError) as refused:
+            forms._validate_http_url(None, Field())
+        assert str(refused.value) == message

@@ -263,3 +263,10 @@ def test_the_sanitizer_keeps_exactly_its_allow_list():
         assert sanitize_html(html) == expected, tag
     for html, expected in REMOVED.items():
         assert sanitize_html(html) == expected, html
+
+
+def test_the_table_of_contents_reads_headings_without_their_markup():
+    _, headings = render_markdown("## **Gras**, _penché_ et `code`", anchors=True)
+    assert [(h.anchor, h.text) for h in headings] == [
+        ("section-gras-penche-et-code", "Gras, penché et code")
+    ]

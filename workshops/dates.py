@@ -96,23 +96,17 @@ def french_range(starts_at: datetime, ends_at: datetime) -> str:
 
 def french_duration(delta: timedelta) -> str:
     """'2 h', '1 h 30', '45 min', '2 jours et 3 h'."""
-    minutes = int(delta.total_seconds() // 60)
+    minutes = delta // timedelta(minutes=1)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
     parts = []
     if days:
         parts.append(f"{days}{NBSP}jour" + ("s" if days > 1 else ""))
-    if hours and minutes:
-        clock = f"{hours}{NBSP}h{NBSP}{minutes:02d}"
-    elif hours:
-        clock = f"{hours}{NBSP}h"
+    if hours:
+        parts.append(f"{hours}{NBSP}h" + (f"{NBSP}{minutes:02d}" if minutes else ""))
     elif minutes:
-        clock = f"{minutes}{NBSP}min"
-    else:
-        clock = ""
-    if clock:
-        parts.append(clock)
-    return " et ".join(parts) if parts else f"0{NBSP}min"
+        parts.append(f"{minutes}{NBSP}min")
+    return " et ".join(parts) or f"0{NBSP}min"
 
 
 def french_month(moment: datetime) -> str:

@@ -87,7 +87,7 @@ def retry_after(limits: Iterable[Limit], now: datetime) -> int:
 def count(key: str, window: timedelta, now: datetime) -> int:
     """Hits under `key` in the window ending now."""
     return db.session.execute(
-        db.select(func.count(ThrottleHit.id)).where(
+        db.select(func.count()).where(
             ThrottleHit.key == stored_key(key), ThrottleHit.at > now - window
         )
     ).scalar_one()

@@ -93,8 +93,10 @@ def is_safe_next(target: str | None) -> bool:
 
 
 def wait_message(seconds: int) -> str:
-    minutes = (seconds + 59) // 60
+    """'Réessayez dans 45 secondes', or in whole minutes, rounded up, from one minute on."""
     if seconds < 60:
-        return f"Trop de tentatives de connexion. Réessayez dans {seconds} secondes."
-    unit = "minute" if minutes == 1 else "minutes"
-    return f"Trop de tentatives de connexion. Réessayez dans {minutes} {unit}."
+        amount, unit = seconds, "seconde"
+    else:
+        amount, unit = -(-seconds // 60), "minute"
+    plural = "s" if amount > 1 else ""
+    return f"Trop de tentatives de connexion. Réessayez dans {amount} {unit}{plural}."

@@ -101,7 +101,7 @@ def find_user(email: str) -> User | None:
 
 def active_admin_count() -> int:
     return db.session.execute(
-        db.select(func.count(User.id)).where(User.role == UserRole.ADMIN, User.active.is_(True))
+        db.select(func.count()).where(User.role == UserRole.ADMIN, User.active.is_(True))
     ).scalar_one()
 
 

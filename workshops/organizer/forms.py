@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from urllib.parse import urlsplit
 
@@ -65,6 +64,8 @@ def _strip(value: str | None) -> str | None:
 
 #: A host name: dot-separated labels of letters, digits and inner hyphens (IDN letters too).
 _HOST_NAME = re.compile(r"(?!-)[^\W_](?:[\w-]*[^\W_])?(?:\.(?!-)[^\W_](?:[\w-]*[^\W_])?)*\.?")
+#: An IPv6 literal, `[2001:db8::1]`, and maybe a port: no IPvFuture, nothing after the bracket.
+_BRACKETED_HOST = re.compile(r"\[[0-9A-Fa-f:.]+\](?::[0-9]*)?")
 
 
 def _validate_http_url(form: Form, field: URLField) -> None:
@@ -90,8 +91,12 @@ def _validate_http_url(form: Form, field: URLField) -> None:
         raise ValidationError(
             "Le lien ne doit pas contenir d’identifiant ou de @ avant l’adresse du site."
         )
-    host = parts.hostname or ""
-    if not (host.startswith("[") or _is_ip_literal(parts.netloc) or _HOST_NAME.fullmatch(host)):
+    if parts.netloc.startswith("["):
+        # urlsplit has checked the IPv6 address inside; nothing but a port may follow it.
+        host_ok = _BRACKETED_HOST.fullmatch(parts.netloc)
+    else:
+        host_ok = _HOST_NAME.fullmatch(parts.hostname or "")
+    if not host_ok:
         raise ValidationError(
             "Le lien doit indiquer l’adresse d’un site après https://, "
             "par exemple https://webconf.numerique.gouv.fr/…"
@@ -100,15 +105,6 @@ def _validate_http_url(form: Form, field: URLField) -> None:
         parts.port  # noqa: B018 - raises ValueError on a port out of range
     except ValueError:
         raise ValidationError("Le numéro de port du lien n’est pas valide.") from None
-
-
-def _is_ip_literal(netloc: str) -> bool:
-    """`[2001:db8::1]` (urlsplit's hostname drops the brackets)."""
-    host = netloc.rsplit("]", 1)[0] + "]" if netloc.startswith("[") else ""
-    try:
-        return bool(host) and ipaddress.IPv6Address(host[1:-1]) is not None
-    except ValueError:
-        return False
 
 
 class EventForm(Form):
@@ -251,7 +247,7 @@ class CancelForm(Form):
 
 def _validate_email(form: Form, field: EmailField) -> None:
     try:
-        field.data = normalize_email(field.data or "")
+        field.data = normalize_email(field.data)
     except InvalidEmail as error:
         raise ValidationError(str(error)) from None
 
