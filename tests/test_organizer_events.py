@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime
 from html import unescape
 from urllib.parse import quote
@@ -9,6 +10,7 @@ from workshops.events import lifecycle as events
 from workshops.extensions import db
 from workshops.models import Event
 from workshops.organizer import forms
+from workshops.organizer.queries import BACKOFFICE_VIEWS, backoffice_events
 
 
 def form_data(**overrides):
@@ -492,3 +494,96 @@ def test_every_link_rule_has_its_own_french_message(url, message):
         with pytest.raises(ValidationError) as refused:
             forms._validate_http_url(None, Field())
         assert str(refused.value) == message
+
+
+def test_every_field_typed_is_saved_and_shown_back(client, organizer, create_user):
+    colleague = create_user(name="Camille Collègue")
+    data = form_data(
+        kind="community",
+        online_url="https://visio.example.org/salle",
+        registration_closes_at="2031-12-03T18:00",
+        organizers=[str(colleague.id), str(organizer.id)],
+        themes="SQL, Python",
+    )
+    assert client.post("/organisation/sessions/nouvelle", data=data).status_code == 302
+    event = only_event()
+    saved = events.EventData.from_event(event)
+    assert sorted(saved.organizer_ids) == sorted([colleague.id, organizer.id])
+    assert saved == events.EventData(
+        kind="community",
+        title="Atelier SQL",
+        summary="Écrire ses premières requêtes.",
+        description="## Programme",
+        starts_at=datetime(2031, 12, 4, 13, tzinfo=UTC),
+        ends_at=datetime(2031, 12, 4, 15, tzinfo=UTC),
+        location="Ségur, Paris",
+        online_url="https://visio.example.org/salle",
+        capacity=12,
+        registration_closes_at=datetime(2031, 12, 3, 17, tzinfo=UTC),
+        theme_names=["Python", "SQL"],
+        organizer_ids=saved.organizer_ids,
+    )
+    html = unescape(client.get(f"/organisation/sessions/{event.id}/modifier").text)
+    assert 'value="2031-12-03T18:00"' in html
+    assert 'value="https://visio.example.org/salle"' in html
+    assert 'value="Ségur, Paris"' in html
+    assert re.search(r'name="themes"[^>]*value="(Python, SQL|SQL, Python)"', html)
+    for user in (colleague, organizer):
+        box = rf'<input[^>]*checked[^>]*value="{user.id}"|value="{user.id}"[^>]*checked'
+        assert re.search(box, html), user
+
+
+def test_fields_left_empty_are_saved_empty(client, organizer):
+    data = form_data(description="", location="", online_url="https://visio.example.org/x")
+    del data["themes"]
+    assert client.post("/organisation/sessions/nouvelle", data=data).status_code == 302
+    event = only_event()
+    assert (event.description, event.location, event.themes) == ("", None, [])
+    assert event.registration_closes_at is None
+
+
+def test_each_back_office_view_lists_its_sessions_in_its_order(client, organizer, create_event):
+    create_event("Brouillon lointain", days=5, status="draft")
+    create_event("Brouillon proche", days=2, status="draft")
+    create_event("Session ouverte", days=3)
+    create_event("Annulée proche", days=4, status="cancelled")
+    create_event("Annulée lointaine", days=8, status="cancelled")
+    create_event("Annulée passée", days=-5, status="cancelled")
+    create_event("Passée", days=-2)
+    expected = {
+        "a-venir": [
+            "Brouillon proche",
+            "Session ouverte",
+            "Annulée proche",
+            "Brouillon lointain",
+            "Annulée lointaine",
+        ],
+        "brouillons": ["Brouillon proche", "Brouillon lointain"],
+        "annulees": ["Annulée lointaine", "Annulée proche", "Annulée passée"],
+        "passees": ["Passée", "Annulée passée"],
+        "toutes": [
+            "Annulée lointaine",
+            "Brouillon lointain",
+            "Annulée proche",
+            "Session ouverte",
+            "Brouillon proche",
+            "Passée",
+            "Annulée passée",
+        ],
+    }
+    assert set(expected) == set(BACKOFFICE_VIEWS)
+    for view, titles in expected.items():
+        listed = db.session.execute(backoffice_events(view)).scalars()
+        assert [event.title for event in listed] == titles, view
+        html = client.get(f"/organisation/?vue={view}").text
+        positions = [html.index(f">{title}<") for title in titles]
+        assert positions == sorted(positions), view
+        others = set(expected["toutes"]) - set(titles)
+        assert not any(f">{title}<" in html for title in others), view
+
+
+def test_a_session_leaves_the_upcoming_view_at_its_exact_end(create_event):
+    event = create_event("Atelier SQL", days=1)
+    for view, at_end in (("a-venir", []), ("passees", ["Atelier SQL"])):
+        listed = db.session.execute(backoffice_events(view, now=event.ends_at)).scalars()
+        assert [e.title for e in listed] == at_end

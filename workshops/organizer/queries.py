@@ -30,7 +30,9 @@ def backoffice_events(view: str, now: datetime | None = None) -> Select[tuple[Ev
     elif view == "brouillons":
         query = query.where(Event.status == EventStatus.DRAFT).order_by(Event.starts_at, Event.id)
     elif view == "annulees":
-        query = query.where(Event.status == EventStatus.CANCELLED).order_by(Event.starts_at.desc())
+        query = query.where(Event.status == EventStatus.CANCELLED).order_by(
+            Event.starts_at.desc(), Event.id.desc()
+        )
     elif view == "passees":
         query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id.desc())
     else:
