@@ -10,10 +10,13 @@ import psycopg.errors as pg
 import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from workshops import create_app
+from workshops.accounts.passwords import hash_password, password_problem
 from workshops.config import database_url_from_env
 from workshops.errors import is_unique_violation
 from workshops.locking import _lock_key, is_database_busy
 from workshops.models import EventKind, EventStatus, UserRole, _in
+from workshops.security import FORBIDDEN_CHARACTERS
 
 
 @pytest.mark.parametrize(
@@ -72,3 +75,50 @@ def test_check_constraints_list_every_enum_value():
     assert _in("kind", EventKind) == "kind IN ('workshop', 'community')"
     assert _in("status", EventStatus) == "status IN ('draft', 'published', 'cancelled')"
     assert _in("role", UserRole) == "role IN ('admin', 'organizer')"
+
+
+def test_the_forbidden_characters_are_exactly_these():
+    """Every code point of the Basic Multilingual Plane, checked against the list written
+    out here: tab, line feed and carriage return pass, the bidi marks LRM/RLM pass."""
+    expected = {*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F}
+    expected |= {*range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+    found = {cp for cp in range(0x10000) if FORBIDDEN_CHARACTERS.search(chr(cp))}
+    assert found == expected
+
+
+#: The defaults a deployment relies on without setting them, written out as data.
+SAFE_DEFAULTS = {
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,  # create_app: Secure unless in debug mode
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+    "MAX_CONTENT_LENGTH": 1_048_576,
+    "WTF_CSRF_ENABLED": True,
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "LOGIN_THROTTLE_WINDOW_SECONDS": 900,
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS": 5,
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 50,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,
+    "TRUSTED_PROXY_COUNT": 0,
+    "HSTS_SECONDS": 365 * 24 * 3600,
+    "PREFERRED_URL_SCHEME": "https",
+    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+}
+
+
+def test_a_deployment_that_sets_nothing_gets_the_safe_defaults(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("WORKSHOPS_SECRET_KEY", "x")
+    monkeypatch.setenv("WORKSHOPS_INSTANCE_PATH", str(tmp_path))
+    app = create_app()
+    assert {name: app.config[name] for name in SAFE_DEFAULTS} == SAFE_DEFAULTS
+
+
+def test_passwords_are_hashed_with_scrypt_and_the_length_rule_is_twelve():
+    assert hash_password("une phrase de passe").startswith("scrypt:")
+    assert password_problem("abcdefghijk") is not None  # 11 characters
+    assert password_problem("abcdefghijkl") is None
+    assert password_problem("abcdabcdabcd") is not None  # 4 different characters
+    assert password_problem("abcdeabcdeab") is None

@@ -21,10 +21,11 @@ class LoginError(Exception):
 
 
 class LoginThrottled(Exception):
-    """Too many recent failures: the next attempt is allowed in `wait` seconds."""
+    """Too many recent failures: the next attempt is allowed in `wait` seconds; the message
+    says so in French."""
 
     def __init__(self, wait: int) -> None:
-        super().__init__(wait)
+        super().__init__(wait_message(wait))
         self.wait = wait
 
 

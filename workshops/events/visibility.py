@@ -72,11 +72,7 @@ def may_view(event: Event, viewer: User | AnonymousUserMixin | None) -> bool:
 
 def event_for_viewer(slug: str, viewer: User | AnonymousUserMixin | None) -> Event | None:
     """The event at this slug if this viewer may see it, else None (the view answers 404)."""
-    event = db.session.execute(
-        db.select(Event)
-        .where(Event.slug == slug)
-        .options(selectinload(Event.themes), selectinload(Event.organizers))
-    ).scalar_one_or_none()
+    event = db.session.execute(db.select(Event).where(Event.slug == slug)).scalar_one_or_none()
     if event is None or not may_view(event, viewer):
         return None
     return event

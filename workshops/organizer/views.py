@@ -24,7 +24,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ..accounts import users as accounts
-from ..accounts.login import LoginError, LoginThrottled, authenticate, is_safe_next, wait_message
+from ..accounts.login import LoginError, LoginThrottled, authenticate, is_safe_next
 from ..events import lifecycle as events
 from ..events.visibility import EventAction, allowed_actions
 from ..extensions import db
@@ -68,7 +68,7 @@ def login() -> Page:
                 window=timedelta(seconds=config["LOGIN_THROTTLE_WINDOW_SECONDS"]),
             )
         except LoginThrottled as throttled:
-            error, status = wait_message(throttled.wait), 429
+            error, status = str(throttled), 429
             headers["Retry-After"] = str(throttled.wait)
         except LoginError:
             db.session.commit()  # keep the failure count
