@@ -318,3 +318,38 @@ def test_the_title_alone_is_searched_too(client, create_event):
     create_event("Segmentation client", summary="Une session.", description="")
     create_event("Atelier SQL", summary="Une session.", description="")
     assert titles(client.get("/ateliers?q=segmentation").text) == ["Segmentation client"]
+
+
+def test_the_filters_say_what_they_show(client, create_event):
+    create_event("Café data", kind="community", theme_names=["Communauté"])
+    html = unescape(client.get("/ateliers?type=communaute&theme=communaute&q=%20café%20").text)
+    assert '<option value="">Toutes les thématiques</option>' in html
+    active = re.search(r'aria-label="Filtres actifs">(.*?)</ul>', html, re.S).group(1)
+    tags = re.findall(r'<p class="fr-tag fr-tag--sm">([^<]+)</p>', active)
+    assert tags == [
+        "Rechercher : « café »",
+        "Type : Sessions communauté",
+        "Thématique : Communauté",
+    ]
+
+
+def test_an_unknown_theme_is_reported_and_ignored(client, create_event):
+    create_event("Atelier SQL", theme_names=["SQL"])
+    response = client.get("/ateliers?theme=inexistante")
+    assert response.status_code == 400
+    assert titles(response.text) == ["Atelier SQL"]
+
+
+def test_counts_are_taken_at_the_moment_asked(create_event):
+    create_event("Atelier SQL", days=2)
+    create_event("Annulée", days=3, status="cancelled")
+    every = queries.CatalogueFilters()
+    assert queries.count_upcoming(every) == {"published": 1, "cancelled": 1}
+    assert queries.count_upcoming(every, now=utcnow() + timedelta(days=10)) == {}
+
+
+def test_an_empty_place_or_link_does_not_count_as_a_format(client, create_event):
+    create_event("Sans lieu", location="", online_url="https://visio.example.org/a")
+    create_event("Sans lien", location="Ségur", online_url="")
+    assert titles(client.get("/ateliers?format=sur-place").text) == ["Sans lien"]
+    assert titles(client.get("/ateliers?format=en-ligne").text) == ["Sans lieu"]

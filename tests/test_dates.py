@@ -1,8 +1,10 @@
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from workshops.dates import (
+    PARIS,
     NonexistentLocalTime,
     french_date,
     french_datetime,
@@ -121,10 +123,31 @@ def test_paris_wall_clock_is_converted_to_utc_with_the_right_offset():
 
 
 def test_time_skipped_by_the_spring_change_is_refused():
-    with pytest.raises(NonexistentLocalTime):
+    with pytest.raises(NonexistentLocalTime, match=r"^2027-03-28T02:30:00$"):
         paris_to_utc(datetime(2027, 3, 28, 2, 30))
 
 
 def test_ambiguous_autumn_time_is_its_first_occurrence():
     # 2:30 happens twice on 2026-10-25; the first one is still summer time (UTC+2).
     assert paris_to_utc(datetime(2026, 10, 25, 2, 30)) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    # Even when the caller built the naive time with fold=1 (the second 2:30).
+    second = datetime(2026, 10, 25, 2, 30, fold=1)
+    assert paris_to_utc(second) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def server_in_new_york(monkeypatch):
+    """The server's own time zone must never leak into stored values."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_results_are_in_utc_whatever_the_server_time_zone(server_in_new_york):
+    for result in (
+        paris_to_utc(datetime(2027, 6, 3, 14)),
+        paris_to_utc(datetime(2027, 6, 3, 14, tzinfo=PARIS)),
+    ):
+        assert (result.utcoffset(), result.hour) == (timedelta(0), 12)

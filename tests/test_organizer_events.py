@@ -56,26 +56,27 @@ def test_the_edit_form_shows_paris_times_back(client, organizer):
     assert 'value="2031-12-04T14:00"' in html
 
 
+INVALID_DATE = "Saisissez une date et une heure valides, par exemple 03/12/2026 14:00."
+YEAR_RANGE = "Saisissez une année comprise entre 2000 et 2100."
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
         ({"ends_at": "2031-12-04T13:00"}, "ends_at", "La fin doit être postérieure au début."),
         ({"ends_at": "2031-12-04T14:00"}, "ends_at", "La fin doit être postérieure au début."),
-        ({"starts_at": "demain"}, "starts_at", "Saisissez une date et une heure valides"),
-        ({"starts_at": "2031-02-30T14:00"}, "starts_at", "Saisissez une date et une heure valides"),
+        ({"starts_at": "demain"}, "starts_at", INVALID_DATE),
+        ({"starts_at": "2031-02-30T14:00"}, "starts_at", INVALID_DATE),
         # Year 1 overflowed the time zone conversion (a 500); far years are typos.
-        ({"starts_at": "0001-01-01T14:00"}, "starts_at", "comprise entre 2000 et 2100"),
-        ({"ends_at": "9999-12-31T23:59"}, "ends_at", "comprise entre 2000 et 2100"),
-        ({"starts_at": "1999-12-31T14:00"}, "starts_at", "comprise entre 2000 et 2100"),
-        (
-            {"registration_closes_at": "2101-01-01T00:00"},
-            "registration_closes_at",
-            "comprise entre 2000 et 2100",
-        ),
+        ({"starts_at": "0001-01-01T14:00"}, "starts_at", YEAR_RANGE),
+        ({"ends_at": "9999-12-31T23:59"}, "ends_at", YEAR_RANGE),
+        ({"starts_at": "1999-12-31T14:00"}, "starts_at", YEAR_RANGE),
+        ({"registration_closes_at": "2101-01-01T00:00"}, "registration_closes_at", YEAR_RANGE),
         (
             {"starts_at": "2032-03-28T02:30", "ends_at": "2032-03-28T04:00"},
             "starts_at",
-            "Cette heure n’existe pas en France",
+            "Cette heure n’existe pas en France : ce jour-là, les horloges passent de 2 h à 3 h. "
+            "Choisissez une autre heure.",
         ),
         ({"starts_at": ""}, "starts_at", "Indiquez la date et l’heure de début."),
         ({"capacity": "0"}, "capacity", "Indiquez un nombre de places d’au moins 1."),
@@ -587,3 +588,13 @@ def test_a_session_leaves_the_upcoming_view_at_its_exact_end(create_event):
     for view, at_end in (("a-venir", []), ("passees", ["Atelier SQL"])):
         listed = db.session.execute(backoffice_events(view, now=event.ends_at)).scalars()
         assert [e.title for e in listed] == at_end
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "ends_at"),
+    [("2000-01-03T14:00", "2000-01-03T16:00"), ("2100-12-31T10:00", "2100-12-31T12:00")],
+)
+def test_the_first_and_last_years_accepted_are_2000_and_2100(client, organizer, starts_at, ends_at):
+    data = form_data(starts_at=starts_at, ends_at=ends_at)
+    assert client.post("/organisation/sessions/nouvelle", data=data).status_code == 302
+    assert only_event().starts_at.year == int(starts_at[:4])

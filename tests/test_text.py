@@ -270,3 +270,19 @@ def test_the_table_of_contents_reads_headings_without_their_markup():
     assert [(h.anchor, h.text) for h in headings] == [
         ("section-gras-penche-et-code", "Gras, penché et code")
     ]
+
+
+def test_empty_text_renders_nothing_and_untitled_headings_get_an_anchor():
+    assert render_markdown("") == ("", [])
+    assert render_markdown(None) == ("", [])  # type: ignore[arg-type]
+    html, headings = render_markdown("## 🎉\n\n## 🎉", anchors=True)
+    assert [h.anchor for h in headings] == ["section-sans-titre", "section-sans-titre-2"]
+    assert '<h2 id="section-sans-titre">🎉</h2>' in html
+
+
+def test_a_language_mark_applies_to_spans_and_links_only():
+    html, _ = render_markdown("`SELECT`{lang=en} ![x](a.png){lang=en} **gras**{lang=en}")
+    assert (
+        str(html)
+        == "<p><code>SELECT</code>{lang=en} {lang=en} <strong>gras</strong>{lang=en}</p>\n"
+    )

@@ -89,7 +89,8 @@ def slugify(value: str, max_length: int = 80) -> str:
 
 
 def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # The commonmark preset allows raw HTML: off. (Linkify and typographer are off in it.)
+    md = MarkdownIt("commonmark", {"html": False})
     md.enable("table")
     # A change of language, as RGAA 8.7 asks: "[machine learning]{lang=en}" gives
     # <span lang="en">, and "[MLOps](https://ml-ops.org/){lang=en}" a link with `lang`.

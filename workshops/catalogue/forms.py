@@ -72,8 +72,8 @@ class FilterForm(Form):
             return data if data and name not in errors else None
 
         return CatalogueFilters(
-            kind=KIND_PARAMS.get(value("type") or ""),
+            kind=KIND_PARAMS.get(value("type")),  # type: ignore[arg-type]
             theme=value("theme"),
-            format=FORMAT_PARAMS.get(value("format") or ""),
+            format=FORMAT_PARAMS.get(value("format")),  # type: ignore[arg-type]
             text=(value("q") or "").strip() or None,
         )

@@ -45,9 +45,7 @@ def upcoming_events(filters: CatalogueFilters, now: datetime | None = None) -> S
     if filters.theme:
         query = query.where(
             Event.id.in_(
-                db.select(event_themes.c.event_id)
-                .join(Theme, Theme.id == event_themes.c.theme_id)
-                .where(Theme.slug == filters.theme)
+                db.select(event_themes.c.event_id).join(Theme).where(Theme.slug == filters.theme)
             )
         )
     if filters.format == "online":
@@ -97,9 +95,7 @@ def themes_in_use() -> list[Theme]:
     reads them: case and accents ignored ("Machine learning" before "MLOps")."""
     query = db.select(Theme).where(
         Theme.id.in_(
-            db.select(event_themes.c.theme_id)
-            .join(Event, Event.id == event_themes.c.event_id)
-            .where(Event.status.in_(PUBLIC_STATUSES))
+            db.select(event_themes.c.theme_id).join(Event).where(Event.status.in_(PUBLIC_STATUSES))
         )
     )
     return sorted(db.session.execute(query).scalars(), key=lambda theme: search_key(theme.name))

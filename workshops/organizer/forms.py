@@ -190,23 +190,26 @@ class EventForm(Form):
         self.organizers.choices = choices((user.id, user.name) for user in users)
 
     def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
-        valid = super().validate(extra_validators)
+        fields_valid = super().validate(extra_validators)
         start, end = self.starts_at.data, self.ends_at.data
-        if start and end and end <= start:
-            self.ends_at.errors.append("La fin doit être postérieure au début.")
-            valid = False
-        if not self.location.data and not self.online_url.data:
-            self.location.errors.append(
-                "Indiquez un lieu, un lien de visioconférence, ou les deux."
-            )
-            valid = False
         closes = self.registration_closes_at.data
-        if closes and end and closes > end:
-            self.registration_closes_at.errors.append(
-                "La clôture des inscriptions doit précéder la fin de la session."
+        problems = []
+        if start and end and end <= start:
+            problems.append((self.ends_at, "La fin doit être postérieure au début."))
+        if not self.location.data and not self.online_url.data:
+            problems.append(
+                (self.location, "Indiquez un lieu, un lien de visioconférence, ou les deux.")
             )
-            valid = False
-        return valid
+        if closes and end and closes > end:
+            problems.append(
+                (
+                    self.registration_closes_at,
+                    "La clôture des inscriptions doit précéder la fin de la session.",
+                )
+            )
+        for field, message in problems:
+            field.errors.append(message)
+        return fields_valid and not problems
 
     def to_data(self) -> EventData:
         return EventData(
