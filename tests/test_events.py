@@ -248,3 +248,14 @@ def test_renaming_a_draft_to_a_taken_title_gets_the_next_free_address(create_eve
     data.title = "Atelier : SQL"
     lifecycle.update_event(draft, data)
     assert draft.slug == "atelier-sql-2"
+
+
+def test_a_cancellation_needs_a_reason_whoever_calls(create_event):
+    event = create_event("Atelier SQL")
+    with pytest.raises(lifecycle.EventError) as refused:
+        lifecycle.cancel_event(event, " \n ")
+    assert str(refused.value) == (
+        "Indiquez le motif de l’annulation : il sera affiché publiquement."
+    )
+    db.session.rollback()
+    assert event.status == EventStatus.PUBLISHED

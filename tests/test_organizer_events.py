@@ -598,3 +598,21 @@ def test_the_first_and_last_years_accepted_are_2000_and_2100(client, organizer, 
     data = form_data(starts_at=starts_at, ends_at=ends_at)
     assert client.post("/organisation/sessions/nouvelle", data=data).status_code == 302
     assert only_event().starts_at.year == int(starts_at[:4])
+
+
+def test_empty_optional_fields_are_shown_empty_when_editing(client, organizer, create_event):
+    event = create_event("Atelier SQL", capacity=None)
+    html = client.get(f"/organisation/sessions/{event.id}/modifier").text
+    for name in ("capacity", "registration_closes_at"):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        assert 'value=""' in tag or "value=" not in tag, tag
+    event = create_event("Atelier Python", capacity=12)
+    html = client.get(f"/organisation/sessions/{event.id}/modifier").text
+    assert re.search(r'<input[^>]*name="capacity"[^>]*value="12"', html)
+
+
+def test_registrations_may_close_at_the_very_end_not_after(client, organizer):
+    at_end = form_data(registration_closes_at="2031-12-04T16:00")
+    assert client.post("/organisation/sessions/nouvelle", data=at_end).status_code == 302
+    after = form_data(registration_closes_at="2031-12-04T16:01")
+    assert client.post("/organisation/sessions/nouvelle", data=after).status_code == 422

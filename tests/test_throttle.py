@@ -47,7 +47,8 @@ def test_prune_deletes_expired_hits_only(app):
     now = utcnow()
     throttle.hit("short", now - timedelta(minutes=2), keep_for=timedelta(minutes=1))
     throttle.hit("long", now - timedelta(minutes=2), keep_for=timedelta(days=1))
-    assert throttle.prune(now) == 1
+    throttle.hit("ends-now", now - timedelta(minutes=2), keep_for=timedelta(minutes=2))
+    assert throttle.prune(now) == 2
     db.session.commit()
     assert list(db.session.execute(db.select(ThrottleHit.key)).scalars()) == ["long"]
 
