@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 
 from workshops import MIGRATIONS_DIR, create_app
 from workshops.dates import utcnow
+from workshops.errors import render_error
 from workshops.extensions import db
 from workshops.models import Event, Theme, User
 
@@ -280,3 +281,17 @@ def test_session_token_migration_gives_existing_accounts_distinct_tokens(make_ap
         tokens = {user.session_token for user in db.session.execute(db.select(User)).scalars()}
         assert len(tokens) == 2
         assert all(len(token) >= 32 for token in tokens)
+
+
+def test_an_error_without_its_own_text_still_gets_a_french_page(app):
+    with app.test_request_context("/"):
+        html, status = render_error(418)
+    assert status == 418
+    assert "Erreur 418" in html
+    assert "Une erreur est survenue." in html
+
+
+def test_a_session_is_past_from_its_exact_end(create_event):
+    event = create_event("Atelier SQL")
+    assert event.is_past(now=event.ends_at) is True
+    assert event.is_past(now=event.ends_at - timedelta(microseconds=1)) is False

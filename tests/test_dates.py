@@ -65,7 +65,7 @@ def test_month_headings_and_short_dates_are_read_in_paris():
 
 
 def test_naive_datetimes_are_refused_not_guessed():
-    with pytest.raises(ValueError, match="naive"):
+    with pytest.raises(ValueError, match=r"^naive datetime: store and pass aware datetimes only$"):
         to_paris(datetime(2026, 12, 3, 14))
 
 

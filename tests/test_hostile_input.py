@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import pytest
 from flask import Response, request
+from werkzeug.exceptions import NotFound
 
 from workshops import security
 from workshops.accounts import users as accounts
@@ -15,6 +16,7 @@ from workshops.dates import utcnow
 from workshops.events import lifecycle as events
 from workshops.extensions import db
 from workshops.models import Event, EventKind, ThrottleHit
+from workshops.urls import page_number
 
 from .factories import PASSWORD
 
@@ -354,3 +356,31 @@ def test_tabs_and_line_breaks_are_still_accepted(client, organizer):
     data = {**EVENT_FORM, "description": "Programme\r\n\t- SQL\n- Python\r"}
     assert client.post("/organisation/sessions/nouvelle", data=data).status_code == 302
     assert "\t- SQL" in db.session.execute(db.select(Event.description)).scalar_one()
+
+
+@pytest.mark.parametrize(
+    ("raw", "page"),
+    [
+        ("1", 1),
+        ("0001", 1),
+        ("1000000", 1_000_000),
+        ("1000001", None),
+        ("00000001", None),  # longer than any page number needs
+        ("0", None),
+        ("-1", None),
+        ("abc", None),
+        ("1a", None),
+        ("²", None),  # a digit for isdigit(), not for a URL
+        ("١", None),
+        ("", None),
+    ],
+)
+def test_page_numbers_are_ascii_digits_from_1_to_a_million(app, raw, page):
+    with app.test_request_context("/", query_string={"page": raw}):
+        if page is None:
+            with pytest.raises(NotFound):
+                page_number()
+        else:
+            assert page_number() == page
+    with app.test_request_context("/"):
+        assert page_number() == 1

@@ -616,3 +616,17 @@ def test_registrations_may_close_at_the_very_end_not_after(client, organizer):
     assert client.post("/organisation/sessions/nouvelle", data=at_end).status_code == 302
     after = form_data(registration_closes_at="2031-12-04T16:01")
     assert client.post("/organisation/sessions/nouvelle", data=after).status_code == 422
+
+
+def test_text_fields_are_trimmed_and_organizers_offered_by_name(client, organizer, create_user):
+    create_user(name="Zoé Zèbre")
+    create_user(name="Bruno Biche")
+    html = client.get("/organisation/sessions/nouvelle").text
+    assert re.search(r"<label[^>]*>\s*Début", html), "the date field keeps its label"
+    boxes = html[html.index("Organisateurs et organisatrices") :]
+    names = [boxes.index(name) for name in ("Bruno Biche", "Olivia Organise", "Zoé Zèbre")]
+    assert names == sorted(names)
+    data = form_data(title="  Atelier SQL  ", summary="\tRésumé. ", location=" Ségur ")
+    client.post("/organisation/sessions/nouvelle", data=data)
+    event = only_event()
+    assert (event.title, event.summary, event.location) == ("Atelier SQL", "Résumé.", "Ségur")

@@ -45,6 +45,7 @@ def test_reset_forgets_one_key(app):
 
 def test_prune_deletes_expired_hits_only(app):
     now = utcnow()
+    assert throttle.prune(now) == 0
     throttle.hit("short", now - timedelta(minutes=2), keep_for=timedelta(minutes=1))
     throttle.hit("long", now - timedelta(minutes=2), keep_for=timedelta(days=1))
     throttle.hit("ends-now", now - timedelta(minutes=2), keep_for=timedelta(minutes=2))
