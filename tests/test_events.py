@@ -18,6 +18,8 @@ from workshops.events.visibility import EventAction, allowed_actions, event_for_
 from workshops.extensions import db
 from workshops.models import Event, EventStatus
 
+from .factories import paris
+
 A = EventAction
 
 
@@ -259,3 +261,56 @@ def test_a_cancellation_needs_a_reason_whoever_calls(create_event):
     )
     db.session.rollback()
     assert event.status == EventStatus.PUBLISHED
+
+
+def test_a_twin_is_a_published_session_with_the_same_title_in_the_same_minute(create_event):
+    original = create_event("Café data", starts_at=paris(2031, 3, 4, 14))
+    db.session.commit()
+
+    def copy_at(start):  # type: ignore[no-untyped-def]
+        data = lifecycle.EventData.from_event(original)
+        data.starts_at, data.ends_at = start, start + timedelta(hours=1)
+        return lifecycle.create_event(data, original.created_by)
+
+    for start in (
+        original.starts_at + timedelta(seconds=30),  # the same minute, typed otherwise
+        original.starts_at + timedelta(microseconds=1),
+    ):
+        with pytest.raises(lifecycle.EventError) as refused:
+            lifecycle.publish_event(copy_at(start))
+        assert str(refused.value) == (
+            "Une session publiée porte déjà ce titre à la même date : "
+            "modifiez la date ou le titre de cette copie avant de la publier."
+        )
+        db.session.rollback()
+    for start in (
+        original.starts_at + timedelta(minutes=1),  # the next minute
+        original.starts_at - timedelta(days=7),  # last week's session, same title
+        original.starts_at + timedelta(days=7),
+    ):
+        copy = copy_at(start)
+        lifecycle.publish_event(copy)
+        assert copy.status == EventStatus.PUBLISHED
+        db.session.rollback()
+
+
+def test_publishing_stamps_one_instant(create_event):
+    event = create_event("Atelier SQL", status=EventStatus.DRAFT)
+    lifecycle.publish_event(event)
+    assert event.first_published_at == event.updated_at
+    assert (event.status, event.sequence) == (EventStatus.PUBLISHED, 1)
+
+
+def test_long_titles_give_addresses_of_ninety_characters(create_event):
+    event = create_event("Atelier " + "très long " * 20)
+    assert len(event.slug) == 90
+    assert event.slug.startswith("atelier-tres-long-tres-long")
+    assert create_event("!!!").slug == "session"
+
+
+def test_the_search_key_is_lowercase_words_without_accents():
+    from workshops.text import search_key
+
+    assert search_key("Données", "", "  Cœur  du\tsujet ", "ÆTHER") == (
+        "donnees coeur du sujet aether"
+    )

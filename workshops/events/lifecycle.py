@@ -86,9 +86,8 @@ SCALAR_FIELDS = tuple(
 
 def create_event(data: EventData, author: User) -> Event:
     """A new draft; its author organizes it unless other organizers were chosen."""
-    event = Event(
-        status=EventStatus.DRAFT, created_by=author, slug=unique_slug(data.title, exclude_id=None)
-    )
+    # A new event is a draft: the model's default status.
+    event = Event(created_by=author, slug=unique_slug(data.title, exclude_id=None))
     _apply(event, data, default_organizer=author)
     db.session.add(event)
     db.session.flush()
@@ -110,14 +109,14 @@ def update_event(event: Event, data: EventData) -> bool:
     return True
 
 
-def publish_event(event: Event, now: datetime | None = None) -> None:
+def publish_event(event: Event) -> None:
     """Make a draft public. A copy left unchanged (same title, same start as another public
     session) is refused: the catalogue would show the same session twice."""
     _lock_and_require(event, EventAction.PUBLISH)
     minute = event.starts_at.replace(second=0, microsecond=0)  # the form's precision
     twin = db.session.execute(
+        # The event itself is a draft: only the others can be published twins.
         db.select(Event.id).where(
-            Event.id != event.id,
             Event.status == EventStatus.PUBLISHED,
             Event.title == event.title,
             Event.starts_at >= minute,
@@ -129,7 +128,7 @@ def publish_event(event: Event, now: datetime | None = None) -> None:
             "Une session publiée porte déjà ce titre à la même date : "
             "modifiez la date ou le titre de cette copie avant de la publier."
         )
-    now = now or utcnow()
+    now = utcnow()
     event.status = EventStatus.PUBLISHED
     if event.first_published_at is None:
         event.first_published_at = now
