@@ -314,3 +314,14 @@ def test_the_search_key_is_lowercase_words_without_accents():
     assert search_key("Données", "", "  Cœur  du\tsujet ", "ÆTHER") == (
         "donnees coeur du sujet aether"
     )
+
+
+def test_theme_names_are_cleaned_and_capped(create_event):
+    event = create_event("Atelier SQL", theme_names=["  Séries   temporelles ", "x" * 100, "  "])
+    assert sorted(theme.name for theme in event.themes) == ["Séries temporelles", "x" * 80]
+
+
+def test_the_summary_is_searched_too(client, create_event):
+    create_event("Régression", summary="Découvrir la méthode logistique.", description="")
+    assert "Régression" in client.get("/ateliers?q=logistique").text
+    assert "Régression" not in client.get("/ateliers?q=absent").text

@@ -286,3 +286,11 @@ def test_a_language_mark_applies_to_spans_and_links_only():
         str(html)
         == "<p><code>SELECT</code>{lang=en} {lang=en} <strong>gras</strong>{lang=en}</p>\n"
     )
+
+
+def test_slugs_trim_their_hyphens_and_stop_at_eighty_characters_by_default():
+    assert slugify("« Atelier » !") == "atelier"
+    assert slugify("--a--b--") == "a-b"
+    assert slugify("x" * 100) == "x" * 80
+    assert slugify("ab " * 40, max_length=10) == "ab-ab-ab-a"
+    assert slugify("a" * 9 + " b", max_length=10) == "aaaaaaaaa"  # no trailing hyphen

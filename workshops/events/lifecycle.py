@@ -211,7 +211,8 @@ def unique_slug(title: str, exclude_id: int | None) -> str:
     """The title's slug, with -2, -3… appended when another event (or a page) has it."""
     base = slugify(title, max_length=90) or "session"
     query = db.select(Event.slug).where(
-        (Event.slug == base) | Event.slug.like(base + "-%", escape="\\")
+        # A slug is [a-z0-9-] only: nothing in it is a LIKE wildcard.
+        (Event.slug == base) | Event.slug.like(base + "-%")
     )
     if exclude_id is not None:
         query = query.where(Event.id != exclude_id)
