@@ -198,6 +198,8 @@ def at(start, seconds: int):  # type: ignore[no-untyped-def]
         "//evil.example.org/",
         "/\\evil.example.org",
         "\\\\evil.example.org",
+        "organisation/comptes",  # relative: resolved against wherever the form was
+        "/organisation\\..\\..\\evil",
         "javascript:alert(1)",
         "http:/evil.example.org",
         "/organisation/\r\nSet-Cookie: x=1",

@@ -14,7 +14,7 @@ from workshops import create_app
 from workshops.accounts.passwords import hash_password, password_problem
 from workshops.config import database_url_from_env
 from workshops.errors import is_unique_violation
-from workshops.locking import _lock_key, is_database_busy
+from workshops.locking import _lock_key, is_database_busy, lock_statement
 from workshops.models import EventKind, EventStatus, UserRole, _in
 from workshops.security import FORBIDDEN_CHARACTERS
 
@@ -122,3 +122,12 @@ def test_passwords_are_hashed_with_scrypt_and_the_length_rule_is_twelve():
     assert password_problem("abcdefghijkl") is None
     assert password_problem("abcdabcdabcd") is not None  # 4 different characters
     assert password_problem("abcdeabcdeab") is None
+
+
+def test_each_database_serializes_writers_its_own_way():
+    assert lock_statement("postgresql", "events") == (
+        "SELECT pg_advisory_xact_lock(6962288933581589540)"
+    )
+    assert lock_statement("sqlite", "events") == "BEGIN IMMEDIATE"
+    with pytest.raises(NotImplementedError, match=r"^serialize_writes does not support mysql$"):
+        lock_statement("mysql", "events")

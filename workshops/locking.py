@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from .extensions import db
@@ -46,18 +45,23 @@ def serialize_writes(scope: str) -> None:
     """
     session = db.session
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(scope)})
-    elif connection.dialect.name == "sqlite":
-        raw = connection.connection.dbapi_connection
-        # In a transaction already means a write already ran in it: pysqlite opened it
-        # before that statement, which took the write lock (held until the end).
-        if raw is not None and not raw.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:  # pragma: no cover - only the two databases above are supported
-        raise NotImplementedError(connection.dialect.name)
+    dialect = connection.dialect.name
+    # On SQLite, being in a transaction already means a write already ran in it: pysqlite
+    # opened the transaction before that statement, which took the write lock (held until
+    # the end). BEGIN IMMEDIATE there would fail.
+    if not (dialect == "sqlite" and connection.connection.dbapi_connection.in_transaction):
+        connection.exec_driver_sql(lock_statement(dialect, scope))
     session.flush()
     session.expire_all()
+
+
+def lock_statement(dialect: str, scope: str) -> str:
+    """The statement that makes a transaction the only writer in `scope` on this database."""
+    if dialect == "postgresql":
+        return f"SELECT pg_advisory_xact_lock({_lock_key(scope)})"  # an int: nothing to escape
+    if dialect == "sqlite":
+        return "BEGIN IMMEDIATE"
+    raise NotImplementedError(f"serialize_writes does not support {dialect}")
 
 
 def _lock_key(scope: str) -> int:
