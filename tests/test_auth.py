@@ -207,6 +207,7 @@ def at(start, seconds: int):  # type: ignore[no-untyped-def]
         "/organisation/\tx",
         "/organisation/\x00",
         "/organisation/\x7f",
+        "/organisation/\x9f",
         "",
         None,
     ],
@@ -217,6 +218,9 @@ def test_next_must_be_a_local_path(target):
 
 def test_local_next_is_accepted():
     assert is_safe_next("/organisation/sessions/nouvelle?x=1")
+    # A space or a no-break space is only text in a path, not a hidden character.
+    assert is_safe_next("/ateliers?q=data science")
+    assert is_safe_next("/ateliers?q=data\u00a0science")
 
 
 def test_login_follows_a_local_next_only(client, auth, create_user):

@@ -1,4 +1,3 @@
-import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -133,16 +132,6 @@ def test_ambiguous_autumn_time_is_its_first_occurrence():
     # Even when the caller built the naive time with fold=1 (the second 2:30).
     second = datetime(2026, 10, 25, 2, 30, fold=1)
     assert paris_to_utc(second) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def server_in_new_york(monkeypatch):
-    """The server's own time zone must never leak into stored values."""
-    monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_results_are_in_utc_whatever_the_server_time_zone(server_in_new_york):

@@ -384,3 +384,26 @@ def test_page_numbers_are_ascii_digits_from_1_to_a_million(app, raw, page):
             assert page_number() == page
     with app.test_request_context("/"):
         assert page_number() == 1
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS"])
+def test_safe_methods_are_not_judged_by_a_body_they_never_read(client, method):
+    body = {"attachment": (io.BytesIO(b"x"), "x.txt"), "q": "a\x01b"}
+    response = client.open("/ateliers", method=method, data=body)
+    assert response.status_code == 200
+
+
+def test_every_value_of_a_repeated_parameter_is_checked(client):
+    assert client.get("/ateliers?q=ok&q=a%01b").status_code == 400
+
+
+def test_a_nul_in_any_path_is_a_404_before_any_view(make_app):
+    app = make_app()
+
+    @app.get("/echo/<value>")
+    def echo(value: str) -> str:
+        return value
+
+    client = app.test_client()
+    assert client.get("/echo/abc").status_code == 200
+    assert client.get("/echo/a%00b").status_code == 404

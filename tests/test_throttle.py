@@ -84,3 +84,22 @@ def test_short_keys_are_stored_as_they_are(app):
     throttle.hit(key, now, keep_for=WINDOW)
     db.session.commit()
     assert list(db.session.execute(db.select(ThrottleHit.key)).scalars()) == [key]
+
+
+def test_the_wait_counts_from_the_oldest_of_the_hits_that_reach_the_limit(app):
+    """Three hits where two are allowed: the limit is reached by the two newest, so the
+    block lifts when the second newest leaves the window, not the oldest."""
+    start = utcnow()
+    limit = throttle.Limit("k", 2, WINDOW)
+    for minutes in (0, 1, 2):
+        throttle.hit("k", start + timedelta(minutes=minutes), keep_for=WINDOW)
+    assert throttle.retry_after([limit], start + timedelta(minutes=3)) == 8 * 60
+
+
+def test_hits_that_left_the_window_never_count(app):
+    start = utcnow()
+    limit = throttle.Limit("k", 2, WINDOW)
+    for minutes in (0, 4, 9):
+        throttle.hit("k", start + timedelta(minutes=minutes), keep_for=timedelta(days=1))
+    assert throttle.retry_after([limit], start + timedelta(minutes=14, seconds=1)) == 0
+    assert throttle.retry_after([limit], start + timedelta(minutes=13)) == 60

@@ -40,7 +40,8 @@ def stored_key(key: str) -> str:
     """
     if len(key) <= MAX_PLAIN_KEY_LENGTH:
         return key
-    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+    # Keys come from decoded requests (werkzeug replaces invalid UTF-8): always encodable.
+    digest = hashlib.sha256(key.encode()).hexdigest()
     return f"{key[:DIGESTED_KEY_PREFIX_LENGTH]}~sha256:{digest}"
 
 
