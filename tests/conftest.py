@@ -120,7 +120,12 @@ def make_app(tmp_path, database_url, html_pages) -> Iterator[Callable[..., Flask
 
         @app.after_request
         def collect_html(response):  # type: ignore[no-untyped-def]
-            if response.mimetype == "text/html" and not response.direct_passthrough:
+            # Pages a person reads: HEAD and OPTIONS answers have no document to check.
+            if (
+                request.method == "GET"
+                and response.mimetype == "text/html"
+                and not response.direct_passthrough
+            ):
                 html_pages.add(request.full_path, response.get_data(as_text=True))
             return response
 
@@ -189,27 +194,35 @@ def count_queries(app: Flask) -> Callable[[], Any]:
 
 def pytest_ignore_collect(collection_path, config) -> bool | None:  # type: ignore[no-untyped-def]
     """WORKSHOPS_TEST_BROWSER=off: the browser tests are not even collected (no Playwright
-    import, no gunicorn started)."""
+    import, no gunicorn started); see also pytest_collection_modifyitems."""
     if browser_tools_disabled() and collection_path.name == "e2e":
+        SUMMARY.append(f"Browser tests (tests/e2e) left out by {BROWSER_VARIABLE}=off.")
         return True
     return None
 
 
 def pytest_collection_modifyitems(config, items) -> None:  # type: ignore[no-untyped-def]
-    """WORKSHOPS_TEST_POSTGRESQL=off: the PostgreSQL half is left out, not skipped one test
-    at a time, so that the fast subset reports only what it ran."""
-    if not postgres.disabled():
-        return
-    kept, left_out = [], []
+    """The `off` switches leave their tests out instead of skipping them one at a time, so
+    that the fast subset reports only what it ran: the PostgreSQL half (a `database_url` or
+    `live_server` on PostgreSQL) and the browser tests, even when tests/e2e is named on the
+    command line (pytest_ignore_collect does not see those paths)."""
+    left_out = {"PostgreSQL": [], "Browser": []}  # type: ignore[var-annotated]
+    kept = []
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
-        (left_out if params.get("database_url") == "postgresql" else kept).append(item)
-    if left_out:
-        config.hook.pytest_deselected(items=left_out)
-        items[:] = kept
-        SUMMARY.append(
-            f"{len(left_out)} PostgreSQL tests left out by {postgres.REQUIRE_VARIABLE}=off."
-        )
+        on_postgresql = "postgresql" in (params.get("database_url"), params.get("live_server"))
+        if browser_tools_disabled() and "e2e" in item.path.parts:
+            left_out["Browser"].append(item)
+        elif postgres.disabled() and on_postgresql:
+            left_out["PostgreSQL"].append(item)
+        else:
+            kept.append(item)
+    switches = {"PostgreSQL": postgres.REQUIRE_VARIABLE, "Browser": BROWSER_VARIABLE}
+    for kind, tests in left_out.items():
+        if tests:
+            config.hook.pytest_deselected(items=tests)
+            SUMMARY.append(f"{len(tests)} {kind} tests left out by {switches[kind]}=off.")
+    items[:] = kept
 
 
 def pytest_sessionstart(session) -> None:  # type: ignore[no-untyped-def]

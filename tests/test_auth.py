@@ -196,6 +196,9 @@ def at(start, seconds: int):  # type: ignore[no-untyped-def]
     [
         "https://evil.example.org/",
         "//evil.example.org/",
+        "///evil.example.org/",
+        "////evil.example.org/",
+        "/////evil.example.org/",
         "/\\evil.example.org",
         "\\\\evil.example.org",
         "organisation/comptes",  # relative: resolved against wherever the form was
@@ -231,11 +234,14 @@ def test_login_follows_a_local_next_only(client, auth, create_user):
     )
     assert response.headers["Location"] == "/organisation/comptes"
     auth.logout()
-    response = client.post(
-        "/organisation/connexion?next=https://evil.example.org/",
-        data={"email": "orga@example.org", "password": PASSWORD},
-    )
-    assert response.headers["Location"] == "/organisation/"
+    for target in ("https://evil.example.org/", "////evil.example.org/"):
+        response = client.post(
+            "/organisation/connexion",
+            query_string={"next": target},
+            data={"email": "orga@example.org", "password": PASSWORD},
+        )
+        assert response.headers["Location"] == "/organisation/", target
+        auth.logout()
 
 
 def test_login_ignores_a_next_with_control_characters(client, create_user):

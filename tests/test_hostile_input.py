@@ -401,8 +401,8 @@ def test_a_nul_in_any_path_is_a_404_before_any_view(make_app):
     app = make_app()
 
     @app.get("/echo/<value>")
-    def echo(value: str) -> str:
-        return value
+    def echo(value: str) -> Response:
+        return Response(value, mimetype="text/plain")
 
     client = app.test_client()
     assert client.get("/echo/abc").status_code == 200

@@ -2,11 +2,13 @@
 
 import pytest
 
-from .conftest import browser_tools_required
+from .conftest import BROWSER_VARIABLE, browser_tools_disabled, browser_tools_required
 from .htmlcheck import HtmlCollector
 
 
 def test_invalid_html_is_reported_with_its_page():
+    if browser_tools_disabled():
+        pytest.skip(f"HTML validation turned off by {BROWSER_VARIABLE}=off.")
     collector = HtmlCollector()
     reason = collector.unavailable_reason()
     if reason:

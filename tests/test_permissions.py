@@ -6,6 +6,7 @@ running now, not the one captured when the views were imported."""
 from __future__ import annotations
 
 import pytest
+from flask import Response
 from flask_login import AnonymousUserMixin
 
 from workshops.extensions import db
@@ -30,13 +31,13 @@ def guarded(make_app):  # type: ignore[no-untyped-def]
 
     @app.get("/reserve-au-personnel")
     @role_required()
-    def staff_only() -> str:
-        return "personnel"
+    def staff_only() -> Response:
+        return Response("personnel", mimetype="text/plain")
 
     @app.get("/reserve-aux-admins")
     @role_required(UserRole.ADMIN)
-    def admins_only() -> str:
-        return "admins"
+    def admins_only() -> Response:
+        return Response("admins", mimetype="text/plain")
 
     with app.app_context():
         yield app

@@ -246,7 +246,9 @@ REMOVED = {
     '<span title="t" lang="en" onmouseover="x()">x</span>': '<span lang="en">x</span>',
     '<span lang="en onclick">x</span>': "<span>x</span>",
     '<abbr title="t" lang="en">x</abbr>': '<abbr title="t">x</abbr>',
-    '<td scope="row">x</td>': "x",
+    '<table><tr><td scope="row">x</td></tr></table>': (
+        "<table><tbody><tr><td>x</td></tr></tbody></table>"
+    ),
     '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>': '<a rel="noopener noreferrer">x</a>',
     '<a href="javascript:alert(1)">x</a>': '<a rel="noopener noreferrer">x</a>',
     '<a href="ftp://beta.gouv.fr">x</a>': '<a rel="noopener noreferrer">x</a>',

@@ -96,7 +96,7 @@ def test_the_wait_counts_from_the_oldest_of_the_hits_that_reach_the_limit(app):
     assert throttle.retry_after([limit], start + timedelta(minutes=3)) == 8 * 60
 
 
-def test_hits_that_left_the_window_never_count(app):
+def test_the_block_lifts_one_window_after_the_hit_that_reached_the_limit(app):
     start = utcnow()
     limit = throttle.Limit("k", 2, WINDOW)
     for minutes in (0, 4, 9):

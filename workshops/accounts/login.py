@@ -85,11 +85,13 @@ def is_safe_next(target: str | None) -> bool:
     Control characters are refused too: CR/LF cannot go into a Location header, and
     browsers silently drop tabs and newlines, turning "/<tab>/evil.example" into "//evil.example".
     """
-    if not target or not target.startswith("/"):
+    # "//evil.example" is another host; so is "////evil.example" once a server or browser
+    # collapses the slashes, though urlsplit sees no host in it.
+    if not target or not target.startswith("/") or target.startswith("//"):
         return False
     if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in target):
         return False
-    # "//evil.example" has a host; "/\\evil.example" is read as "//evil.example" by browsers.
+    # "/\\evil.example" is read as "//evil.example" by browsers.
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and "\\" not in target
 
