@@ -16,7 +16,7 @@ test: bootstrap
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-# Mutation testing (not part of CI: about an hour on two cores). MUTANTS narrows it, e.g.
+# Mutation testing (not part of CI: 40 to 60 minutes on two cores). MUTANTS narrows it, e.g.
 # make mutants MUTANTS='workshops.text.*'; see "Mutation testing" in the README.
 MUTANTS ?=
 mutants: bootstrap
