@@ -302,7 +302,7 @@ def test_publishing_stamps_one_instant(create_event):
 
 
 def test_long_titles_give_addresses_of_ninety_characters(create_event):
-    event = create_event("Atelier " + "très long " * 20)
+    event = create_event("Atelier " + "très long " * 15)  # 158 characters, under 200
     assert len(event.slug) == 90
     assert event.slug.startswith("atelier-tres-long-tres-long")
     assert create_event("!!!").slug == "session"
