@@ -287,8 +287,8 @@ def test_an_error_without_its_own_text_still_gets_a_french_page(app):
     with app.test_request_context("/"):
         html, status = render_error(418)
     assert status == 418
-    assert "Erreur 418" in html
-    assert "Une erreur est survenue." in html
+    assert '<p class="fr-text--sm fr-mb-3w">Erreur 418</p>' in html
+    assert '<p class="fr-text--lead fr-mb-3w">Une erreur est survenue.</p>' in html
 
 
 def test_a_session_is_past_from_its_exact_end(create_event):

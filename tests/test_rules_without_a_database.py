@@ -44,6 +44,7 @@ def test_only_a_duplicate_value_counts_as_a_unique_violation(original, expected)
         (sqlite3.OperationalError("database is locked"), True),
         (sqlite3.OperationalError("Database is busy"), True),
         (sqlite3.OperationalError("no such table: events"), False),
+        (ConnectionResetError("another driver's error, without a SQLSTATE"), False),
     ],
 )
 def test_busy_means_try_again_later_on_both_databases(original, expected):

@@ -296,3 +296,13 @@ def test_slugs_trim_their_hyphens_and_stop_at_eighty_characters_by_default():
     assert slugify("x" * 100) == "x" * 80
     assert slugify("ab " * 40, max_length=10) == "ab-ab-ab-a"
     assert slugify("a" * 9 + " b", max_length=10) == "aaaaaaaaa"  # no trailing hyphen
+
+
+def test_only_lang_is_read_from_the_attribute_syntax():
+    """A title (allowed on links when it comes from Markdown's own syntax) cannot be slipped
+    in through `{title=…}`: editors mark a language with it, nothing else."""
+    html, _ = render_markdown("[l](https://a.fr){title=t lang=en} [c]{title=x lang=en}")
+    assert str(html) == (
+        '<p><a href="https://a.fr" lang="en" rel="noopener noreferrer">l</a> '
+        '<span lang="en">c</span></p>\n'
+    )

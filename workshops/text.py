@@ -95,7 +95,7 @@ def _markdown() -> MarkdownIt:
     # A change of language, as RGAA 8.7 asks: "[machine learning]{lang=en}" gives
     # <span lang="en">, and "[MLOps](https://ml-ops.org/){lang=en}" a link with `lang`.
     # Only `lang` is read; the sanitizer checks its value.
-    md.use(attrs_plugin, spans=True, after=("link_close", "span_close"), allowed=["lang"])
+    md.use(attrs_plugin, spans=True, after=("link_close",), allowed=["lang"])
     # Page content starts at h2: the page title is the only h1. Shift headings down one level.
     md.core.ruler.push("shift_headings", _shift_headings)
     return md
