@@ -478,3 +478,9 @@ def test_failures_with_huge_keys_are_counted_and_throttled(make_app, email, forw
 )
 def test_the_wait_is_said_in_words_rounded_up_to_the_minute(seconds, words):
     assert wait_message(seconds) == f"Trop de tentatives de connexion. Réessayez dans {words}."
+
+
+def test_session_tokens_carry_256_bits(create_user):
+    tokens = {create_user().session_token for _ in range(3)}
+    assert len(tokens) == 3
+    assert all(len(token) == 43 for token in tokens)  # 32 bytes in URL-safe base64

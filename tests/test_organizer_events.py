@@ -81,7 +81,7 @@ YEAR_RANGE = "Saisissez une année comprise entre 2000 et 2100."
         ({"starts_at": ""}, "starts_at", "Indiquez la date et l’heure de début."),
         ({"capacity": "0"}, "capacity", "Indiquez un nombre de places d’au moins 1."),
         ({"capacity": "-4"}, "capacity", "Indiquez un nombre de places d’au moins 1."),
-        ({"capacity": "douze"}, "capacity", "entier"),
+        ({"capacity": "douze"}, "capacity", "N'est pas un entier valide."),
         (
             {"location": "", "online_url": ""},
             "location",
@@ -134,7 +134,10 @@ def test_bad_event_input_gets_a_french_message_and_nothing_is_saved(
 ):
     response = client.post("/organisation/sessions/nouvelle", data=form_data(**overrides))
     assert response.status_code == 422
-    assert message in unescape(response.text)
+    # Next to the field, from its first word (and to its end when the message is whole).
+    whole = r"</p>" if message.endswith(".") else ""
+    shown = rf'<p class="fr-message fr-message--error">{re.escape(message)}{whole}'
+    assert re.search(shown, unescape(response.text)), message
     # The error summary links to the field (to its first option for a radio group).
     anchor = f"{field}-0" if field == "kind" else field
     assert f'href="#{anchor}"' in response.text
