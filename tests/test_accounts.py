@@ -3,6 +3,7 @@ import re
 import pytest
 
 from workshops.accounts import users as accounts
+from workshops.addresses import InvalidEmail, normalize_email
 from workshops.extensions import db
 from workshops.models import User
 
@@ -223,3 +224,34 @@ def test_accounts_are_listed_by_name(client, admin, create_user):
     ]
     html = client.get("/organisation/comptes").text
     assert html.index("Ada Admin") < html.index("Bruno Biche") < html.index("Zoé Zèbre")
+
+
+LAST_ADMIN = (
+    "Ce compte est le dernier compte administrateur actif : nommez d’abord un autre administrateur."
+)
+
+
+def test_the_domain_says_why_an_account_change_is_refused(app, create_user):
+    """The same refusals for the CLI as for the form, each next to its field."""
+    admin = create_user(email="admin@example.org", role="admin")
+    create_user(email="taken@example.org")
+    cases = [
+        (dict(role="organizer"), "role", LAST_ADMIN),
+        (dict(active=False), "active", LAST_ADMIN),
+        (dict(email="taken@example.org"), "email", DUPLICATE),
+        (dict(role="superadmin"), "role", "Rôle inconnu."),
+    ]
+    for change, field, message in cases:
+        values = dict(email=admin.email, name="Ada", role="admin", active=True, password=None)
+        with pytest.raises(accounts.AccountError) as refused:
+            accounts.update_user(admin, **{**values, **change})
+        assert (refused.value.field, str(refused.value)) == (field, message), change
+        db.session.rollback()
+    with pytest.raises(accounts.AccountError) as refused:
+        accounts.create_user("pas-une-adresse", "X", "organizer", "un mot de passe long")
+    with pytest.raises(InvalidEmail) as invalid:
+        normalize_email("pas-une-adresse")
+    assert (refused.value.field, str(refused.value)) == ("email", str(invalid.value))
+
+
+DUPLICATE = "Un compte existe déjà avec cette adresse électronique."

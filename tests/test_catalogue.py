@@ -354,3 +354,9 @@ def test_an_empty_place_or_link_does_not_count_as_a_format(client, create_event)
     create_event("Sans lien", location="Ségur", online_url="")
     assert titles(client.get("/ateliers?format=sur-place").text) == ["Sans lien"]
     assert titles(client.get("/ateliers?format=en-ligne").text) == ["Sans lieu"]
+
+
+def test_the_landing_page_stops_advertising_a_session_at_its_end(create_event):
+    event = create_event("Atelier SQL", days=1)
+    assert queries.next_events(now=event.ends_at - timedelta(seconds=1)) == [event]
+    assert queries.next_events(now=event.ends_at) == []

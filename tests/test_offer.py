@@ -164,3 +164,8 @@ def test_saving_again_updates_the_one_offer_page(client, admin):
     assert page.updated_at > saved_at
     html = client.get("/").text
     assert "Autre chapô" in html and "Chapô" not in html.replace("Autre chapô", "")
+
+
+def test_the_default_offer_page_has_its_lead(client):
+    html = unescape(client.get("/").text)
+    assert "Un data scientist transverse accompagne les startups d’État de beta.gouv" in html

@@ -1,11 +1,13 @@
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html import unescape
 from urllib.parse import quote
 
 import pytest
 from wtforms.validators import ValidationError
 
+from workshops.catalogue import queries as catalogue_queries
+from workshops.dates import utcnow
 from workshops.events import lifecycle as events
 from workshops.extensions import db
 from workshops.models import Event
@@ -633,3 +635,25 @@ def test_text_fields_are_trimmed_and_organizers_offered_by_name(client, organize
     client.post("/organisation/sessions/nouvelle", data=data)
     event = only_event()
     assert (event.title, event.summary, event.location) == ("Atelier SQL", "Résumé.", "Ségur")
+
+
+def test_sessions_at_the_same_time_keep_a_stable_order_newest_first(create_event):
+    """Descending lists break ties by id, newest first, on both databases (SQLite alone
+    would give the oldest first)."""
+    same_past = utcnow().replace(microsecond=0) - timedelta(days=3)
+    same_future = utcnow().replace(microsecond=0) + timedelta(days=3)
+    create_event("Passée A", starts_at=same_past)
+    create_event("Passée B", starts_at=same_past)
+    create_event("Annulée A", starts_at=same_future, status="cancelled")
+    create_event("Annulée B", starts_at=same_future, status="cancelled")
+    create_event("Plus ancienne", starts_at=same_past - timedelta(days=30))  # created last
+    expected = {
+        "passees": ["Passée B", "Passée A", "Plus ancienne"],
+        "annulees": ["Annulée B", "Annulée A"],
+        "toutes": ["Annulée B", "Annulée A", "Passée B", "Passée A", "Plus ancienne"],
+    }
+    for view, titles in expected.items():
+        listed = db.session.execute(backoffice_events(view)).scalars()
+        assert [event.title for event in listed] == titles, view
+    past = db.session.execute(catalogue_queries.past_events()).scalars()
+    assert [event.title for event in past] == ["Passée B", "Passée A", "Plus ancienne"]
