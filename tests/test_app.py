@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from workshops import MIGRATIONS_DIR, create_app
-from workshops.dates import utcnow
+from workshops.dates import PARIS, utcnow
 from workshops.errors import render_error
 from workshops.extensions import db
 from workshops.models import Event, Theme, User
@@ -108,7 +108,7 @@ def test_naive_datetimes_are_refused_by_the_database_layer(app, create_user):
         created_by=user,
     )
     db.session.add(event)
-    with pytest.raises(StatementError, match="naive datetime"):
+    with pytest.raises(StatementError, match="naive datetime given to a UTCDateTime column"):
         db.session.flush()
 
 
@@ -295,3 +295,11 @@ def test_a_session_is_past_from_its_exact_end(create_event):
     event = create_event("Atelier SQL")
     assert event.is_past(now=event.ends_at) is True
     assert event.is_past(now=event.ends_at - timedelta(microseconds=1)) is False
+
+
+def test_an_instant_given_in_another_zone_is_stored_as_that_instant(app, create_event):
+    event = create_event(starts_at=datetime(2031, 6, 3, 14, tzinfo=PARIS))
+    db.session.expire_all()
+    loaded = db.session.get(Event, event.id)
+    assert loaded.starts_at == datetime(2031, 6, 3, 12, tzinfo=UTC)
+    assert loaded.starts_at.hour == 12

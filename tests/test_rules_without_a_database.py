@@ -121,7 +121,10 @@ def test_passwords_are_hashed_with_scrypt_and_the_length_rule_is_twelve():
     assert hash_password("une phrase de passe").startswith("scrypt:")
     assert password_problem("abcdefghijk") is not None  # 11 characters
     assert password_problem("abcdefghijkl") is None
-    assert password_problem("abcdabcdabcd") is not None  # 4 different characters
+    assert password_problem("abcdabcdabcd") == (  # 4 different characters
+        "Le mot de passe est trop simple : utilisez au moins 5 caractères différents, hors espaces."
+    )
+    assert password_problem("court") == "Le mot de passe doit contenir au moins 12 caractères."
     assert password_problem("abcdeabcdeab") is None
 
 

@@ -112,15 +112,17 @@ def test_links_built_outside_a_request_use_server_name(make_app):
         )
 
 
-@pytest.mark.parametrize(("count", "expected"), [(0, "http"), (1, "https")])
+@pytest.mark.parametrize(("count", "expected"), [(0, "http"), (1, "http"), (2, "https")])
 def test_forwarded_proto_is_trusted_only_behind_a_configured_proxy(make_app, count, expected):
+    """The nearest proxy appended "http" (it was reached over plain http); the outer one
+    saw "https": read exactly as many values as there are trusted proxies."""
     app = make_app(TRUSTED_PROXY_COUNT=count)
 
     @app.get("/scheme")
     def scheme() -> Response:
         return Response(request.scheme, mimetype="text/plain")
 
-    response = app.test_client().get("/scheme", headers={"X-Forwarded-Proto": "https"})
+    response = app.test_client().get("/scheme", headers={"X-Forwarded-Proto": "https, http"})
     assert response.text == expected
     with app.app_context():
         db.session.remove()

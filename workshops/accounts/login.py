@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from .. import throttle
 from ..addresses import email_key
@@ -91,9 +90,9 @@ def is_safe_next(target: str | None) -> bool:
         return False
     if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in target):
         return False
-    # "/\\evil.example" is read as "//evil.example" by browsers.
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc and "\\" not in target
+    # A path that starts with one "/" has no scheme and no host; but browsers read
+    # "/\\evil.example" as "//evil.example".
+    return "\\" not in target
 
 
 def wait_message(seconds: int) -> str:
