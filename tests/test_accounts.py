@@ -248,6 +248,9 @@ def test_the_domain_says_why_an_account_change_is_refused(app, create_user):
         assert (refused.value.field, str(refused.value)) == (field, message), change
         db.session.rollback()
     with pytest.raises(accounts.AccountError) as refused:
+        accounts.create_user("Taken@example.org", "X", "organizer", "un mot de passe long")
+    assert (refused.value.field, str(refused.value)) == ("email", DUPLICATE)
+    with pytest.raises(accounts.AccountError) as refused:
         accounts.create_user("pas-une-adresse", "X", "organizer", "un mot de passe long")
     with pytest.raises(InvalidEmail) as invalid:
         normalize_email("pas-une-adresse")

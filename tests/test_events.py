@@ -285,6 +285,7 @@ def test_a_twin_is_a_published_session_with_the_same_title_in_the_same_minute(cr
         db.session.rollback()
     for start in (
         original.starts_at + timedelta(minutes=1),  # the next minute
+        original.starts_at - timedelta(minutes=1),  # the minute before
         original.starts_at - timedelta(days=7),  # last week's session, same title
         original.starts_at + timedelta(days=7),
     ):
