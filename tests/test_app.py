@@ -108,7 +108,7 @@ def test_naive_datetimes_are_refused_by_the_database_layer(app, create_user):
         created_by=user,
     )
     db.session.add(event)
-    with pytest.raises(StatementError, match="naive datetime given to a UTCDateTime column"):
+    with pytest.raises(StatementError, match=r"\) naive datetime given to a UTCDateTime column\n"):
         db.session.flush()
 
 
