@@ -101,6 +101,7 @@ def report(
     ok = True
     problems: list[str] = []
     known = set().union(*(module.statuses for module in modules.values()))
+    surviving = {name for module in modules.values() for name in module.survivors()}
     for module in modules.values():
         if not chosen & set(module.statuses):
             continue
@@ -130,7 +131,7 @@ def report(
         if name not in known:
             ok = False
             problems.append(f"allowed but unknown to mutmut (renumbered? removed?): {name}")
-        elif name in chosen and name not in {n for m in modules.values() for n in m.survivors()}:
+        elif name in chosen and name not in surviving:
             problems.append(f"allowed but now killed (remove it from allowed.toml): {name}")
     return lines + problems, ok
 
