@@ -153,9 +153,11 @@ def test_events_package_never_imports_a_feature():
 
 
 #: What a subscribed calendar shows, as data: changing one of these bumps SEQUENCE so that
-#: calendar clients replace their copy; the others (capacity, closing date, themes,
-#: organizers, kind) do not.
+#: calendar clients replace their copy (kind and themes are its CATEGORIES); the others
+#: (capacity, closing date, organizers) do not.
 CALENDAR_VISIBLE = {
+    "kind",
+    "theme_names",
     "title",
     "summary",
     "description",

@@ -290,3 +290,18 @@ class ThrottleHit(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: When the hit no longer counts for any window and may be pruned.
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ChangeClock(db.Model):
+    """When a kind of data last changed, for what must notice a removal (see workshops.clocks).
+
+    A calendar feed's Last-Modified cannot be read from the rows it shows: an event that
+    left the feed (unpublished, deleted) is no longer among them. Every change ticks the
+    clock of its kind instead.
+    """
+
+    __tablename__ = "change_clocks"
+
+    #: The kind of data, e.g. "events".
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
+from ..clocks import tick
 from ..dates import utcnow
 from ..extensions import db
 from ..locking import serialize_writes
@@ -26,9 +27,13 @@ from .visibility import EventAction, allowed_actions
 
 #: The serialize_writes scope of every change to an existing event.
 EVENTS_LOCK = "events"
+#: The change clock every event change ticks (see workshops.clocks): calendar feeds read
+#: their Last-Modified from it, since a removed event is no longer there to be read.
+EVENTS_CLOCK = "events"
 
 #: Fields a subscribed calendar shows: changing one bumps the iCalendar SEQUENCE.
 CALENDAR_FIELDS = (
+    "kind",
     "title",
     "summary",
     "description",
@@ -36,6 +41,7 @@ CALENDAR_FIELDS = (
     "ends_at",
     "location",
     "online_url",
+    "theme_names",
 )
 
 
@@ -166,6 +172,7 @@ def delete_event(event: Event) -> None:
     so that calendars which saw them learn of it."""
     _lock_and_require(event, EventAction.DELETE)
     db.session.delete(event)
+    tick(EVENTS_CLOCK)
     db.session.flush()
 
 
@@ -272,5 +279,6 @@ def _calendar_changed(before: EventData, after: EventData) -> bool:
 
 def _touch(event: Event, *, calendar_visible: bool, now: datetime | None = None) -> None:
     event.updated_at = now or utcnow()
+    tick(EVENTS_CLOCK, event.updated_at)
     if calendar_visible:
         event.sequence = (event.sequence or 0) + 1
