@@ -1,7 +1,7 @@
 import re
 from html import unescape
 
-from workshops.text import render_markdown, sanitize_html, slugify
+from workshops.text import markdown_to_text, render_markdown, sanitize_html, slugify
 
 
 def test_markdown_renders_lists_and_emphasis():
@@ -306,3 +306,49 @@ def test_only_lang_is_read_from_the_attribute_syntax():
         '<p><a href="https://a.fr" lang="en" rel="noopener noreferrer">l</a> '
         '<span lang="en">c</span></p>\n'
     )
+
+
+# --- Markdown as plain text (calendar descriptions, later mail) ---------------------------
+
+
+def test_markdown_to_text_keeps_structure_and_link_addresses():
+    source = (
+        "# Programme\n\n"
+        "Un **point** et *un autre*, avec `code` et [le guide](https://guide.example.org/a?b=1).\n"
+        "Suite du paragraphe.\n\n"
+        "- un\n- deux\n  1. a\n  2. b\n\n"
+        "3. trois\n4. quatre\n\n"
+        "| Jour | Sujet |\n|---|---|\n| Lundi | SQL |\n\n"
+        "```\nSELECT 1;\n```\n\n"
+        "---\n\n"
+        "Écrire à [l’équipe](mailto:equipe@example.org), voir <https://auto.example.org> "
+        "ou [https://same.example.org](https://same.example.org)."
+    )
+    assert markdown_to_text(source) == (
+        "Programme\n\n"
+        "Un point et un autre, avec code et le guide (https://guide.example.org/a?b=1).\n"
+        "Suite du paragraphe.\n\n"
+        "- un\n- deux\n  1. a\n  2. b\n\n"
+        "3. trois\n4. quatre\n\n"
+        "Jour | Sujet\nLundi | SQL\n\n"
+        "SELECT 1;\n\n"
+        "—\n\n"
+        "Écrire à l’équipe (equipe@example.org), voir https://auto.example.org "
+        "ou https://same.example.org."
+    )
+
+
+def test_markdown_to_text_drops_unsafe_link_addresses_and_keeps_raw_html_as_text():
+    assert markdown_to_text("[clic](javascript:alert(1)) <b>gras</b>") == (
+        "[clic](javascript:alert(1)) <b>gras</b>"
+    )
+    assert markdown_to_text("[fichier](ftp://example.org/a) et [](https://vide.example.org)") == (
+        "fichier et https://vide.example.org"
+    )
+    assert markdown_to_text("[relatif](/ateliers)") == "relatif"
+
+
+def test_markdown_to_text_of_nothing_is_nothing():
+    assert markdown_to_text("") == ""
+    assert markdown_to_text("   \n\n  ") == ""
+    assert markdown_to_text("![schéma](https://img.example.org/a.png)") == "schéma"

@@ -152,3 +152,83 @@ def _check_lang(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "lang" and not _LANG.fullmatch(value):
         return None
     return value
+
+
+def markdown_to_text(source: str) -> str:
+    """Markdown as plain text, for places that show no HTML (calendar descriptions, mail).
+
+    Blocks are separated by a blank line, list items keep a "- " or "1. " marker (one per
+    line), table cells are joined by " | ", and a link keeps its address: "[the guide]
+    (https://…)" gives "the guide (https://…)", so it can still be followed. Only http,
+    https and mailto addresses are kept, as in the HTML rendering. Emphasis marks are
+    dropped; raw HTML, which markdown-it leaves as text when `html` is off, stays as typed.
+    """
+    #: (text, group): blocks of one list or one table share a group and are joined by one
+    #: line break; other blocks have no group.
+    blocks: list[tuple[str, int | None]] = []
+    group = 0
+    #: One entry per open list: the next number for an ordered list, None for bullets.
+    lists: list[int | None] = []
+    prefix = ""
+    cells: list[str] | None = None
+    for token in _markdown().parse(source or ""):
+        if token.type in ("bullet_list_open", "ordered_list_open", "table_open"):
+            group += 0 if lists else 1
+        if token.type == "bullet_list_open":
+            lists.append(None)
+        elif token.type == "ordered_list_open":
+            lists.append(int(token.attrGet("start") or 1))
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif token.type == "list_item_open":
+            number = lists[-1]
+            indent = "  " * (len(lists) - 1)
+            prefix = f"{indent}- " if number is None else f"{indent}{number}. "
+            if number is not None:
+                lists[-1] = number + 1
+        elif token.type == "tr_open":
+            cells = []
+        elif token.type == "tr_close" and cells is not None:
+            blocks.append((" | ".join(cells), group))
+            cells = None
+        elif token.type == "inline" and cells is not None:
+            cells.append(_inline_text(token.children or []))
+        elif token.type == "inline":
+            blocks.append((prefix + _inline_text(token.children or []), group if lists else None))
+            prefix = ""
+        elif token.type in ("fence", "code_block"):
+            blocks.append((token.content.rstrip("\n"), None))
+        elif token.type == "hr":
+            blocks.append(("—", None))
+    text = ""
+    previous: int | None = None
+    for block, block_group in blocks:
+        if not block.strip():
+            continue
+        if text:
+            text += "\n" if block_group is not None and block_group == previous else "\n\n"
+        text += block
+        previous = block_group
+    return text
+
+
+def _inline_text(children: list) -> str:  # type: ignore[type-arg]
+    parts: list[str] = []
+    links: list[tuple[str, int]] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(child.content)
+        elif child.type == "link_open":
+            links.append((str(child.attrGet("href") or ""), len(parts)))
+        elif child.type == "link_close" and links:
+            href, start = links.pop()
+            label = "".join(parts[start:]).strip()
+            if href.split(":", 1)[0].lower() in ALLOWED_SCHEMES and ":" in href:
+                shown = href.removeprefix("mailto:")
+                if label != shown and label != href:
+                    parts.append(f" ({shown})" if label else shown)
+    return "".join(parts).strip()
