@@ -150,6 +150,7 @@ def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | b
 
 
 def register_blueprints(app: Flask) -> None:
+    from .calendar.views import bp as calendar_bp
     from .catalogue.views import bp as catalogue_bp
     from .core import bp as core_bp
     from .offer.views import bp as offer_bp
@@ -158,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_bp)
     app.register_blueprint(offer_bp)
     app.register_blueprint(catalogue_bp)
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(organizer_bp)
 
 

@@ -63,6 +63,11 @@ CATALOGUE_PER_PAGE = 12
 #: Events per back-office list page.
 BACKOFFICE_PER_PAGE = 25
 
+#: Calendar feeds: how long an event stays in /calendrier.ics after it ends (a month counts
+#: 30.44 days), and how often calendar clients are asked to read the feed again.
+CALENDAR_PAST_MONTHS = 12
+CALENDAR_REFRESH_MINUTES = 60
+
 #: Login throttling, in a sliding window of LOGIN_THROTTLE_WINDOW_SECONDS: after
 #: LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS failed logins on one account from one client
 #: address, LOGIN_MAX_FAILURES_PER_ACCOUNT on one account from anywhere, or

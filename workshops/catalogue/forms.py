@@ -11,9 +11,17 @@ from .queries import FORMAT_PARAMS, KIND_PARAMS, CatalogueFilters
 
 #: The filter form's query parameters, the only ones the pager's links keep.
 FILTER_PARAMS = ("type", "theme", "format", "q")
+#: Those a calendar feed understands: a feed of "everything about SQL" would be a search.
+FEED_PARAMS = ("type", "theme", "format")
 
 
-class FilterForm(Form):
+class EventFilterForm(Form):
+    """Type, theme and format: what a calendar feed can be filtered on (see calendar.feeds).
+
+    The theme choices are set by the caller: the catalogue offers the themes in use, a feed
+    accepts every theme ever published, so that a subscribed URL never starts failing.
+    """
+
     class Meta:
         csrf = False  # read-only GET form
 
@@ -36,13 +44,6 @@ class FilterForm(Form):
         ),
         default="",
     )
-    q = SearchField(
-        "Rechercher",
-        validators=[
-            Optional(),
-            Length(max=100, message="La recherche est limitée à 100 caractères."),
-        ],
-    )
 
     def set_themes(self, themes: list[Theme]) -> None:
         self.theme.choices = choices(
@@ -52,10 +53,10 @@ class FilterForm(Form):
     def active_labels(self) -> list[str]:
         """The valid filters in use, as "Type : Ateliers collectifs", for the tags."""
         labels = []
-        for field in (self.q, self.type, self.theme, self.format):
+        for field in (self[name] for name in ("q", "type", "theme", "format") if name in self):
             if not (field.data or "").strip() or field.errors:
                 continue
-            if field is self.q:
+            if field.name == "q":
                 labels.append(f"{field.label.text} : « {field.data.strip()} »")
             else:
                 chosen = dict((c.value, c.label) for c in field.choices).get(field.data)  # type: ignore[union-attr]
@@ -68,7 +69,7 @@ class FilterForm(Form):
         errors = self.errors
 
         def value(name: str) -> str | None:
-            data = getattr(self, name).data
+            data = self[name].data if name in self else None
             return data if data and name not in errors else None
 
         return CatalogueFilters(
@@ -77,3 +78,15 @@ class FilterForm(Form):
             format=FORMAT_PARAMS.get(value("format")),  # type: ignore[arg-type]
             text=(value("q") or "").strip() or None,
         )
+
+
+class FilterForm(EventFilterForm):
+    """The catalogue's filters: those of a feed, and a free-text search."""
+
+    q = SearchField(
+        "Rechercher",
+        validators=[
+            Optional(),
+            Length(max=100, message="La recherche est limitée à 100 caractères."),
+        ],
+    )

@@ -39,7 +39,12 @@ class CatalogueFilters:
 def upcoming_events(filters: CatalogueFilters, now: datetime | None = None) -> Select[tuple[Event]]:
     """Published (and cancelled, marked) events not yet over, soonest first."""
     now = now or utcnow()
-    query = public_events().where(Event.ends_at > now)
+    query = filtered(public_events().where(Event.ends_at > now), filters)
+    return query.order_by(Event.starts_at, Event.id)
+
+
+def filtered(query: Select[tuple[Event]], filters: CatalogueFilters) -> Select[tuple[Event]]:
+    """The events of `query` that match the filters (the catalogue's and the feeds')."""
     if filters.kind:
         query = query.where(Event.kind == filters.kind)
     if filters.theme:
@@ -55,7 +60,7 @@ def upcoming_events(filters: CatalogueFilters, now: datetime | None = None) -> S
     if filters.text:
         for word in search_key(filters.text).split():
             query = query.where(Event.search_text.contains(word, autoescape=True))
-    return query.order_by(Event.starts_at, Event.id)
+    return query
 
 
 def count_upcoming(filters: CatalogueFilters, now: datetime | None = None) -> dict[str, int]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
+from ..calendar.feeds import feed_params
+from ..calendar.views import agenda_links
 from ..dates import french_month
 from ..events.visibility import event_for_viewer, is_public
 from ..models import Event, EventStatus
@@ -34,6 +36,7 @@ def index() -> tuple[str, int]:
         active_filters=form.active_labels(),
         pagination=pagination,
         pager_args=pager_args,
+        feed_args=feed_params(filters),
         months=by_month(pagination.items),
         scheduled=counts.get(EventStatus.PUBLISHED, 0),
         cancelled=counts.get(EventStatus.CANCELLED, 0),
@@ -68,4 +71,7 @@ def detail(slug: str) -> str:
     if not is_public(event):
         private_page()  # a draft, seen by an organizer
     description, _ = render_markdown(event.description)
-    return render_template("catalogue/detail.html", event=event, description=description)
+    agenda = agenda_links(event) if is_public(event) and not event.is_past() else None
+    return render_template(
+        "catalogue/detail.html", event=event, description=description, agenda=agenda
+    )
