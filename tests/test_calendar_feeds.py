@@ -49,32 +49,11 @@ def test_the_feed_holds_public_events_upcoming_and_recent_with_cancelled_ones(cl
     )
 
 
-def test_the_past_window_is_a_setting(make_app, create_user):
-    app = make_app(CALENDAR_PAST_MONTHS=1)
-    with app.app_context():
-        author = create_user()
-        kept = _event(author, "Il y a 20 jours", days=-20)
-        _event(author, "Il y a 40 jours", days=-40)
-        assert uids(app.test_client().get("/calendrier.ics")) == [kept.uid]
-
-
-def _event(author, title, days):  # type: ignore[no-untyped-def]
-    start = (utcnow() + timedelta(days=days)).replace(microsecond=0)
-    event = lifecycle.create_event(
-        lifecycle.EventData(
-            kind=EventKind.WORKSHOP,
-            title=title,
-            summary="",
-            description="",
-            starts_at=start,
-            ends_at=start + timedelta(hours=2),
-            location="Paris",
-        ),
-        author,
-    )
-    lifecycle.publish_event(event)
-    db.session.commit()
-    return event
+def test_the_past_window_is_a_setting(app, client, create_event):
+    app.config["CALENDAR_PAST_MONTHS"] = 1
+    kept = create_event("Il y a 20 jours", days=-20)
+    create_event("Il y a 40 jours", days=-40)
+    assert uids(feed(client)) == [kept.uid]
 
 
 def test_past_window_in_days():

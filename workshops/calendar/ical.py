@@ -18,11 +18,19 @@ stays one property.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlencode
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
+from icalendar import (
+    Calendar,
+    Component,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vDuration,
+)
 
 from ..dates import PARIS
 
@@ -58,31 +66,36 @@ class CalendarMeta:
     description: str = ""
     refresh: timedelta = timedelta(hours=1)
     prodid: str = "-//beta.gouv.fr//Ateliers Data Science//FR"
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def paris_timezone() -> Timezone:
     """Europe/Paris as recurring rules (EU rules since 1996): last Sunday of March at 02:00
     to summer time, last Sunday of October at 03:00 back to winter time."""
-    daylight = TimezoneDaylight()
-    daylight.add("tzname", "CEST")
-    daylight.add("tzoffsetfrom", timedelta(hours=1))
-    daylight.add("tzoffsetto", timedelta(hours=2))
-    # Observance starts are local times without zone, as RFC 5545 requires.
-    daylight.add("dtstart", datetime(1970, 3, 29, 2, 0, 0))  # noqa: DTZ001
-    daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
-    standard = TimezoneStandard()
-    standard.add("tzname", "CET")
-    standard.add("tzoffsetfrom", timedelta(hours=2))
-    standard.add("tzoffsetto", timedelta(hours=1))
-    standard.add("dtstart", datetime(1970, 10, 25, 3, 0, 0))  # noqa: DTZ001
-    standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
     timezone = Timezone()
     timezone.add("tzid", TZID)
     timezone.add("x-lic-location", TZID)
-    timezone.add_component(daylight)
-    timezone.add_component(standard)
+    timezone.add_component(_observance(TimezoneDaylight(), "CEST", 1, 2, month=3, day=29, hour=2))
+    timezone.add_component(_observance(TimezoneStandard(), "CET", 2, 1, month=10, day=25, hour=3))
     return timezone
+
+
+def _observance(
+    component: Component,
+    name: str,
+    offset_from: int,
+    offset_to: int,
+    month: int,
+    day: int,
+    hour: int,
+) -> Component:
+    """Offsets in hours; from the last Sunday of `month` in 1970 (`day`), every year."""
+    component.add("tzname", name)
+    component.add("tzoffsetfrom", timedelta(hours=offset_from))
+    component.add("tzoffsetto", timedelta(hours=offset_to))
+    # Observance starts are local times without zone, as RFC 5545 requires.
+    component.add("dtstart", datetime(1970, month, day, hour, 0, 0))  # noqa: DTZ001
+    component.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+    return component
 
 
 def calendar_time(moment: datetime) -> datetime:
@@ -158,8 +171,6 @@ def build_calendar(meta: CalendarMeta, events: Iterable[CalendarEvent]) -> bytes
     calendar.add("x-wr-timezone", TZID)
     calendar.add("refresh-interval", meta.refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(meta.refresh))
-    for name, value in meta.extra.items():
-        calendar.add(name, value)
     calendar.add_component(paris_timezone())
     for event in events:
         calendar.add_component(build_event(event))
