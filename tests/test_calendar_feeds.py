@@ -3,7 +3,7 @@ event's download, and the /calendrier page. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
 import icalendar
@@ -174,11 +174,11 @@ def test_a_filtered_feed_is_named_after_its_filters(client, varied):
     )
     assert (
         str(calendar["X-WR-CALNAME"])
-        == "Ateliers Data Science : Ateliers collectifs, SQL, En ligne"
+        == "Ateliers Data Science : Ateliers collectifs, SQL, en ligne"
     )
     assert str(calendar["NAME"]) == str(calendar["X-WR-CALNAME"])
     calendar = icalendar.Calendar.from_ical(feed(client, "?type=communaute&format=sur-place").data)
-    assert str(calendar["X-WR-CALNAME"]) == "Ateliers Data Science : Sessions communauté, Sur place"
+    assert str(calendar["X-WR-CALNAME"]) == "Ateliers Data Science : Sessions communauté, sur place"
     calendar = icalendar.Calendar.from_ical(feed(client).data)
     assert str(calendar["X-WR-CALNAME"]) == "Ateliers Data Science"
 
@@ -382,12 +382,23 @@ def test_last_modified_is_the_latest_of_clock_events_and_departures(app, create_
 
 
 def test_the_clock_never_goes_back(app):
-    now = utcnow()
+    now = utcnow().replace(microsecond=500)
+    second = now.replace(microsecond=0) + timedelta(seconds=1)
     assert clocks.tick("essai", now) == now
-    assert clocks.tick("essai", now - timedelta(minutes=5)) == now  # a host behind in time
-    assert clocks.last_change("essai") == now
-    assert clocks.tick("essai", now + timedelta(seconds=1)) == now + timedelta(seconds=1)
+    assert clocks.tick("essai", now - timedelta(minutes=5)) == second  # a host behind in time
+    assert clocks.last_change("essai") == second
+    assert clocks.tick("essai", now + timedelta(seconds=3)) == now + timedelta(seconds=3)
     assert clocks.last_change("autre") is None
+
+
+def test_advance_moves_to_a_later_second_only_when_needed():
+    now = datetime(2026, 12, 6, 10, 0, 0, 999_000, tzinfo=UTC)
+    assert clocks.advance(None, now) == now
+    assert clocks.advance(now - timedelta(seconds=1), now) == now
+    assert clocks.advance(now, now) == datetime(2026, 12, 6, 10, 0, 1, tzinfo=UTC)
+    assert clocks.advance(now + timedelta(hours=1), now) == datetime(
+        2026, 12, 6, 11, 0, 1, tzinfo=UTC
+    )
 
 
 def test_every_event_change_ticks_the_clock(app, create_event, create_user):
@@ -525,7 +536,7 @@ def test_the_feed_builder_gives_a_filtered_feed(client, create_event):
     url = "http://localhost/calendrier.ics?type=atelier&amp;theme=sql&amp;format=sur-place"
     assert '<h2 class="fr-h4">Votre calendrier</h2>' in page
     assert f'value="{url}" readonly' in page
-    assert "Calendrier « Ateliers Data Science : Ateliers collectifs, SQL, Sur place »." in page
+    assert "Nom du calendrier : Ateliers Data Science : Ateliers collectifs, SQL, sur place" in page
     assert '<option selected value="sql">SQL</option>' in page
 
 
@@ -556,3 +567,80 @@ def test_the_calendar_is_linked_from_the_header_the_landing_page_and_the_catalog
         'href="/calendrier?type=atelier&amp;theme=sql#calendrier-choisi">'
         "Recevoir les sessions de ces filtres dans mon agenda</a>" in filtered
     )
+
+
+# --- Found by trying and attacking the feeds ------------------------------------------------
+
+
+def test_a_theme_added_to_a_draft_after_unpublishing_stays_private(client, create_event):
+    """The theme was never on a public session: neither the page, the 400's list nor the
+    feed's name may show it."""
+    event = create_event("Dépubliée", theme_names=["SQL"])
+    lifecycle.unpublish_event(event)
+    data = lifecycle.EventData.from_event(event)
+    data.theme_names = ["SQL", "Projet Merle bleu"]
+    lifecycle.update_event(event, data)
+    db.session.commit()
+    response = feed(client, "?theme=projet-merle-bleu")
+    assert response.status_code == 400
+    assert response.text.endswith("Valeurs possibles : sql.\n")
+    assert "Merle" not in client.get("/calendrier").text
+
+
+def test_a_theme_left_by_every_session_keeps_its_feed(client, create_event):
+    event = create_event("Atelier", theme_names=["Éphémère"])
+    assert uids(feed(client, "?theme=ephemere")) == [event.uid]
+    data = lifecycle.EventData.from_event(event)
+    data.theme_names = ["Autre"]
+    lifecycle.update_event(event, data)
+    db.session.commit()
+    assert uids(feed(client, "?theme=ephemere")) == []
+    assert client.get("/calendrier?theme=ephemere").status_code == 200
+
+
+def test_the_feed_name_reads_as_one_sentence(client, varied):
+    calendar = icalendar.Calendar.from_ical(feed(client, "?theme=sql&format=sur-place").data)
+    assert str(calendar["X-WR-CALNAME"]) == "Ateliers Data Science : SQL, sur place"
+    calendar = icalendar.Calendar.from_ical(feed(client, "?format=en-ligne").data)
+    assert str(calendar["X-WR-CALNAME"]) == "Ateliers Data Science : en ligne"
+
+
+def test_the_builder_page_refuses_a_repeated_choice_as_the_feed_does(client, varied):
+    response = client.get("/calendrier?type=atelier&type=communaute")
+    assert response.status_code == 400
+    assert "Le paramètre « type » ne peut être donné qu’une fois." in response.text
+    assert "calendrier.ics?type=atelier" not in response.text
+
+
+def test_one_event_file_names_no_calendar(client, create_event):
+    """Outlook makes a new calendar of a file that names one: a single event's file must
+    add to the person's own agenda."""
+    event = create_event("Atelier SQL")
+    calendar = icalendar.Calendar.from_ical(client.get(f"/ateliers/{event.slug}.ics").data)
+    for name in ("NAME", "X-WR-CALNAME", "X-WR-CALDESC", "REFRESH-INTERVAL", "X-PUBLISHED-TTL"):
+        assert name not in calendar
+    assert str(calendar["METHOD"]) == "PUBLISH"
+
+
+def test_every_change_moves_last_modified_by_a_whole_second(app, create_event):
+    """HTTP dates have whole seconds: two changes in one second must not share one."""
+    now = utcnow().replace(microsecond=100)
+    first = clocks.tick("essai", now)
+    second = clocks.tick("essai", now + timedelta(microseconds=10))
+    assert second.replace(microsecond=0) > first.replace(microsecond=0)
+
+
+def test_an_event_edited_from_a_host_behind_in_time_never_goes_back(app, create_event, monkeypatch):
+    event = create_event("Atelier SQL")
+    before = event.updated_at
+    monkeypatch.setattr(lifecycle, "utcnow", lambda: before - timedelta(hours=1))
+    data = lifecycle.EventData.from_event(event)
+    data.title = "Atelier SQL avancé"
+    lifecycle.update_event(event, data)
+    assert event.updated_at.replace(microsecond=0) > before.replace(microsecond=0)
+
+
+def test_the_catalogue_says_its_calendar_ignores_the_search(client, varied):
+    page = client.get("/ateliers?type=atelier&q=requetes").text
+    assert "pas la recherche par mots" in page
+    assert "pas la recherche par mots" not in client.get("/ateliers?type=atelier").text

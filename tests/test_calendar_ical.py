@@ -156,7 +156,7 @@ def test_the_timezone_matches_the_tz_database_every_hour_from_2000_to_2100():
 
 # --- Text: escaped, folded, never injected -----------------------------------------------
 
-NASTY = "Données, SQL; C:\\chemin\n« guillemets » — émoji 🧪📊 et 日本語"
+NASTY = "Données, SQL; C:\\chemin\\Nouveau \\n\n« guillemets » — émoji 🧪📊 et 日本語"
 INJECTION = "Titre\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:pirate\r\nSUMMARY:Faux"
 
 
@@ -168,7 +168,7 @@ def test_special_characters_come_back_exactly_in_every_parser():
                 title=NASTY,
                 location="Salle 4; étage 2, bâtiment \\ B",
                 description=NASTY * 3,
-                categories=("Atelier collectif", "Données; qualité", "C:\\outils"),
+                categories=("Atelier collectif", "Données; qualité", "C:\\Nouveau"),
             )
         ],
     )
@@ -176,7 +176,7 @@ def test_special_characters_come_back_exactly_in_every_parser():
     assert seen.summary == NASTY
     assert seen.location == "Salle 4; étage 2, bâtiment \\ B"
     assert seen.description.startswith(NASTY * 3)
-    assert seen.categories == ("Atelier collectif", "Données; qualité", "C:\\outils")
+    assert seen.categories == ("Atelier collectif", "Données; qualité", "C:\\Nouveau")
 
 
 def test_cr_or_lf_in_any_text_cannot_add_a_property_or_an_event():
@@ -427,3 +427,67 @@ def test_the_readers_catch_the_timezone_icalendar_would_add_by_itself():
     assert starts["vobject"] == starts["ical.js"] == utc(2026, 7, 1, 9, 0)
     with pytest.raises(AssertionError, match="reads differently"):
         read_alike(calendar.to_ical())
+
+
+def test_a_file_for_one_event_names_no_calendar():
+    """Outlook files an imported calendar that has a name as a new calendar of its own."""
+    text = unfolded(ical.build_calendar(CalendarMeta(), [event()]))
+    assert text[: text.index("BEGIN:VTIMEZONE")] == [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//beta.gouv.fr//Ateliers Data Science//FR",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ]
+    (seen,) = read_alike(ical.build_calendar(CalendarMeta(), [event()]))
+    assert seen.summary == "Atelier SQL"
+
+
+def test_control_characters_never_reach_the_bytes():
+    """A strict parser (ical) refuses a whole calendar for one control character; bidi
+    overrides would show a title as something else."""
+    odd = "Form\x0cfeed \u202etxt.exe \x1b[31m \u2066x\u2069 fin\x7f"
+    data = ical.build_calendar(
+        META,
+        [
+            event(
+                title=odd,
+                location=odd,
+                description=odd,
+                categories=(odd,),
+                cancelled=True,
+                cancellation_reason=odd,
+            )
+        ],
+    )
+    for character in ("\x0c", "\u202e", "\x1b", "\u2066", "\u2069", "\x7f"):
+        assert character.encode() not in data
+    (seen,) = read_alike(data)
+    assert seen.summary == "Formfeed txt.exe [31m x fin"
+
+
+@pytest.mark.parametrize("link", [ical.google_event_link, ical.outlook_event_link])
+def test_links_to_calendar_services_keep_the_details_short(link):
+    """Services refuse very long addresses: the details stop at about 1,000 characters,
+    with the way back to the full page always at the end."""
+    long = event(description="Un mot. " * 3000, online_url="https://visio.example.org/x")
+    details = next(
+        values[0] for key, values in query(link(long)).items() if key in ("details", "body")
+    )
+    assert len(details) <= ical.LINK_DETAILS_LIMIT
+    assert details.endswith(
+        "…\n\nLien de connexion : https://visio.example.org/x\n\n"
+        "Page de la session : https://ateliers.example.org/ateliers/atelier-sql"
+    )
+    assert details.startswith("Un mot. Un mot.")
+    assert len(link(long)) < 2000
+    short = event(description="Court.")
+    assert query(ical.google_event_link(short))["details"] == [ical.event_description(short)]
+
+
+def test_the_calendar_name_is_one_line_without_controls():
+    meta = CalendarMeta(name="Ateliers : SQL,\r\nBEGIN:VEVENT\x0c", description="Les\nsessions.")
+    text = unfolded(ical.build_calendar(meta, []))
+    assert "NAME:Ateliers : SQL, BEGIN:VEVENT" in text
+    assert "X-WR-CALDESC:Les sessions." in text
+    assert read_alike(ical.build_calendar(meta, [])) == []

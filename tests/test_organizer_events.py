@@ -657,3 +657,15 @@ def test_sessions_at_the_same_time_keep_a_stable_order_newest_first(create_event
         assert [event.title for event in listed] == titles, view
     past = db.session.execute(catalogue_queries.past_events()).scalars()
     assert [event.title for event in past] == ["Passée B", "Passée A", "Plus ancienne"]
+
+
+def test_one_line_fields_keep_one_line(client, organizer):
+    """A title or place pasted with line breaks is one line everywhere it shows (card,
+    calendar, mail subject): the breaks become spaces."""
+    data = form_data(
+        title="Atelier\r\nSQL  avancé\n", location="Ségur,\r\n salle 4\t", themes="SQL,\nR"
+    )
+    assert client.post("/organisation/sessions/nouvelle", data=data).status_code == 302
+    event = only_event()
+    assert (event.title, event.location) == ("Atelier SQL avancé", "Ségur, salle 4")
+    assert [t.name for t in event.themes] == ["R", "SQL"]

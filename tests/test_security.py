@@ -242,3 +242,30 @@ def test_trusted_hosts_hold_without_a_host_header_too(make_app, environ, status)
     if status.startswith("400"):
         assert body.decode() == "Hôte non autorisé."
         assert headers["Content-Type"] == "text/plain; charset=utf-8"
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["a" * 64 + ".example.org", "a b", "exa mple.org:80", "x" * 300, "h\u00f4te..org", ":80"],
+)
+def test_a_malformed_host_is_a_400_even_without_trusted_hosts(make_app, host):
+    """Links are built from the Host header: one that is not a host name gave a 500 (IDNA
+    refuses a label over 63 characters) or links to "http:///…"."""
+    app = make_app(TRUSTED_HOSTS=None)
+    response = app.test_client().get("/calendrier", headers={"Host": host})
+    assert response.status_code == 400
+    assert response.text == "Hôte non valide."
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost", "127.0.0.1:5000", "[::1]:5000", "Ateliers.Example.org"]
+)
+def test_a_well_formed_host_is_served_without_trusted_hosts(make_app, host):
+    app = make_app(TRUSTED_HOSTS=None)
+    assert app.test_client().get("/calendrier", headers={"Host": host}).status_code == 200
+
+
+def test_host_names_are_trusted_whatever_their_case(make_app):
+    app = make_app(TRUSTED_HOSTS=["ateliers.example.org"])
+    response = app.test_client().get("/", headers={"Host": "ATELIERS.Example.ORG"})
+    assert response.status_code == 200

@@ -1,6 +1,8 @@
 import re
 from html import unescape
 
+import pytest
+
 from workshops.text import markdown_to_text, render_markdown, sanitize_html, slugify
 
 
@@ -352,3 +354,21 @@ def test_markdown_to_text_of_nothing_is_nothing():
     assert markdown_to_text("") == ""
     assert markdown_to_text("   \n\n  ") == ""
     assert markdown_to_text("![schéma](https://img.example.org/a.png)") == "schéma"
+
+
+@pytest.mark.parametrize("entity", ["&#x0C;", "&#x1B;", "&#x202E;", "&#x2066;", "&#8238;"])
+def test_character_references_cannot_bring_back_forbidden_characters(entity):
+    """Forms refuse these characters; a Markdown character reference must not let them in."""
+    source = f"Avant{entity}après [lien{entity}](https://example.org)"
+    text = markdown_to_text(source)
+    html, _ = render_markdown(source)
+    # markdown-it turns some references into U+FFFD, which is harmless; none may stay.
+    assert text.replace("\ufffd", "") == "Avantaprès lien (https://example.org)"
+    assert str(html).replace("\ufffd", "") == (
+        '<p>Avantaprès <a href="https://example.org" rel="noopener noreferrer">lien</a></p>\n'
+    )
+
+
+def test_a_mailto_link_shows_its_address_only_when_it_is_one():
+    assert markdown_to_text("[a](mailto:ana@example.org)") == "a (ana@example.org)"
+    assert markdown_to_text("[a](mailto:javascript:alert(1))") == "a (mailto:javascript:alert(1))"

@@ -8,22 +8,32 @@ calendar feeds' Last-Modified) calls `last_change(kind)`. Callers hold the kind'
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .dates import utcnow
 from .extensions import db
 from .models import ChangeClock
 
 
+def advance(previous: datetime | None, now: datetime) -> datetime:
+    """The instant of a change that follows one made at `previous`: `now`, unless that is
+    not in a later second (a host whose clock is behind, or two changes in one second),
+    then the next second. HTTP dates (Last-Modified) have whole seconds: every change must
+    give a later one, or a client asking If-Modified-Since keeps a stale copy."""
+    if previous is None:
+        return now
+    return max(now, previous.replace(microsecond=0) + timedelta(seconds=1))
+
+
 def tick(name: str, now: datetime | None = None) -> datetime:
-    """Record a change now. A host whose clock is behind keeps the later instant, so that
-    the clock (and a Last-Modified read from it) never goes back."""
+    """Record a change now (see `advance`): the clock, and a Last-Modified read from it,
+    never go back and move on at every change."""
     now = now or utcnow()
     clock = db.session.get(ChangeClock, name)
     if clock is None:
         db.session.add(ChangeClock(name=name, changed_at=now))
         return now
-    clock.changed_at = max(clock.changed_at, now)
+    clock.changed_at = advance(clock.changed_at, now)
     return clock.changed_at
 
 

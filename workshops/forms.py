@@ -20,6 +20,12 @@ TYPED_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y %H h %M", "%d/%m/
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
+def one_line(value: str | None) -> str | None:
+    """A field filter for one-line text (a title, a place, a name): line breaks, tabs and
+    repeated spaces, pasted along with it, become single spaces."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]

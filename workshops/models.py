@@ -166,6 +166,9 @@ class Theme(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
+    #: When a public session first carried it; from then on a calendar feed may be filtered
+    #: on it forever (a subscribed URL never starts failing), and before, nobody learns of it.
+    first_public_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Event(db.Model):

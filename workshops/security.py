@@ -18,6 +18,8 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import get_host
 
+from .text import FORBIDDEN_CHARACTERS
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -73,30 +75,56 @@ def secret_url(view: F) -> F:
     return wrapped  # type: ignore[return-value]
 
 
-class TrustedHostMiddleware:
-    """Answer 400 to a request for a host not in TRUSTED_HOSTS, before Flask sees it.
+#: A Host header: a DNS name (labels of at most 63 letters, digits and inner hyphens; 253
+#: characters in all; IPv4 addresses are such names) or a bracketed IPv6 address, and maybe
+#: a port. Browsers send international names in their ASCII (punycode) form.
+_HOST = re.compile(
+    r"(?:(?=[a-z0-9.-]{1,254}(?::|$))"
+    r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?"
+    r"|\[[0-9a-f:.]{2,45}\])"
+    r"(?::[0-9]{1,5})?"
+)
 
-    Flask checks TRUSTED_HOSTS too, but while building the request context, so that its
-    error page (which builds URLs from the host) would fail again; here nothing is built.
+
+class HostMiddleware:
+    """Answer 400 to a request whose Host is not a host name, or not in TRUSTED_HOSTS when
+    that is set, before Flask sees it.
+
+    Links and the calendar feeds' addresses are built from the Host: a malformed one gave
+    a 500 (IDNA refuses a label over 63 characters) or links to "http:///…". Host names are
+    compared in lowercase, as DNS does. Flask checks TRUSTED_HOSTS too, but while building
+    the request context, so that its error page (which builds URLs from the host) would
+    fail again; here nothing is built.
     """
 
-    def __init__(self, wsgi_app: Any, trusted_hosts: list[str]) -> None:
+    def __init__(self, wsgi_app: Any, trusted_hosts: list[str] | None) -> None:
         self.wsgi_app = wsgi_app
-        self.trusted_hosts = trusted_hosts
+        self.trusted_hosts = [host.lower() for host in trusted_hosts] if trusted_hosts else None
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        host = environ.get("HTTP_HOST")
+        if host is not None:
+            host = environ["HTTP_HOST"] = host.lower()
+            if not _HOST.fullmatch(host):
+                return self._refuse("Hôte non valide.", environ, start_response)
+        if self.trusted_hosts is None:
+            return self.wsgi_app(environ, start_response)
         try:
             get_host(
                 environ["wsgi.url_scheme"],
-                environ.get("HTTP_HOST"),
+                host,
                 (environ.get("SERVER_NAME", ""), int(environ.get("SERVER_PORT") or 0)),
                 self.trusted_hosts,
             )
         except SecurityError:
-            response = Response("Hôte non autorisé.", status=400, mimetype="text/plain")
-            response.headers.update(STATIC_HEADERS)
-            return response(environ, start_response)
+            return self._refuse("Hôte non autorisé.", environ, start_response)
         return self.wsgi_app(environ, start_response)
+
+    @staticmethod
+    def _refuse(message: str, environ: dict[str, Any], start_response: Any) -> Any:
+        response = Response(message, status=400, mimetype="text/plain")
+        response.headers.update(STATIC_HEADERS)
+        return response(environ, start_response)
 
 
 NUL_IN_QUERY = "La requête contient un caractère nul, qui n’est pas autorisé."
@@ -104,11 +132,6 @@ NUL_IN_FORM = (
     "Les données envoyées contiennent un caractère nul, qui n’est pas autorisé. "
     "Retirez-le, puis envoyez le formulaire à nouveau."
 )
-#: Characters no one types on purpose: NUL (with its own message above), the other C0
-#: controls except tab and line breaks, DEL, and the bidi embeddings, overrides and
-#: isolates, which reorder how the text around them is shown (a name or title could
-#: display as something else).
-FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 CONTROL_IN_QUERY = (
     "La requête contient un caractère de contrôle invisible ({code}), qui n’est pas autorisé."
 )
@@ -190,8 +213,7 @@ def register_security(app: Flask) -> None:
     proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
-    if app.config.get("TRUSTED_HOSTS"):
-        app.wsgi_app = TrustedHostMiddleware(app.wsgi_app, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]
+    app.wsgi_app = HostMiddleware(app.wsgi_app, app.config.get("TRUSTED_HOSTS"))  # type: ignore[method-assign]
     app.before_request(refuse_unsafe_input)
 
     @app.after_request

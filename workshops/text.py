@@ -16,6 +16,18 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from mdit_py_plugins.attrs import attrs_plugin
 
+#: Characters no one types on purpose: NUL, the other C0 controls except tab and line
+#: breaks, DEL, and the bidi embeddings, overrides and isolates, which reorder how the text
+#: around them is shown (a name or title could display as something else). Forms refuse
+#: them (security.refuse_unsafe_input); what renders text strips them, since a Markdown
+#: character reference ("&#x202E;") would otherwise bring them back.
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_forbidden(text: str) -> str:
+    return FORBIDDEN_CHARACTERS.sub("", text)
+
+
 ALLOWED_TAGS = {
     "a",
     "abbr",
@@ -138,7 +150,7 @@ def _plain(inline_markdown: str) -> str:
 def sanitize_html(html: str) -> str:
     """Clean HTML against the allow-list; only http, https and mailto links survive."""
     return nh3.clean(
-        html,
+        strip_forbidden(html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,
@@ -152,6 +164,10 @@ def _check_lang(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "lang" and not _LANG.fullmatch(value):
         return None
     return value
+
+
+#: What a mailto: link must hold for the text to show the bare address ("mailto:" dropped).
+_EMAIL_LIKE = re.compile(r"[^@\s:/]+@[^@\s:/]+")
 
 
 def markdown_to_text(source: str) -> str:
@@ -209,7 +225,7 @@ def markdown_to_text(source: str) -> str:
             text += "\n" if block_group is not None and block_group == previous else "\n\n"
         text += block
         previous = block_group
-    return text
+    return strip_forbidden(text)
 
 
 def _inline_text(children: list) -> str:  # type: ignore[type-arg]
@@ -228,7 +244,8 @@ def _inline_text(children: list) -> str:  # type: ignore[type-arg]
             href, start = links.pop()
             label = "".join(parts[start:]).strip()
             if href.split(":", 1)[0].lower() in ALLOWED_SCHEMES and ":" in href:
-                shown = href.removeprefix("mailto:")
+                address = href.removeprefix("mailto:")
+                shown = address if _EMAIL_LIKE.fullmatch(address) else href
                 if label != shown and label != href:
                     parts.append(f" ({shown})" if label else shown)
     return "".join(parts).strip()

@@ -27,7 +27,7 @@ from ..dates import utcnow
 from ..events.lifecycle import EVENTS_CLOCK
 from ..events.visibility import PUBLIC_STATUSES, public_events
 from ..extensions import db
-from ..models import Event, EventKind, EventStatus, Theme, event_themes
+from ..models import Event, EventKind, EventStatus, Theme
 from ..text import markdown_to_text, search_key
 from .ical import CalendarEvent, CalendarMeta, build_calendar
 
@@ -38,7 +38,8 @@ DAYS_PER_MONTH = 365.2425 / 12
 
 #: Feed names, after the service name.
 KIND_NAMES = {EventKind.WORKSHOP: "Ateliers collectifs", EventKind.COMMUNITY: "Sessions communauté"}
-FORMAT_NAMES = {"online": "En ligne", "in_person": "Sur place"}
+#: Lowercase: they follow a comma or a colon in the name.
+FORMAT_NAMES = {"online": "en ligne", "in_person": "sur place"}
 
 
 class FeedFilterError(ValueError):
@@ -64,15 +65,10 @@ def past_window(months: int) -> timedelta:
 
 
 def feed_themes() -> list[Theme]:
-    """Themes of events published at least once, in reading order: a feed filtered on one
-    stays valid (maybe empty) when its events are over, instead of turning into an error."""
-    query = db.select(Theme).where(
-        Theme.id.in_(
-            db.select(event_themes.c.theme_id)
-            .join(Event)
-            .where(Event.first_published_at.is_not(None))
-        )
-    )
+    """Themes a public session carried at least once, in reading order: a feed filtered on
+    one stays valid (maybe empty) when its sessions are over or moved to other themes,
+    instead of turning into an error; a theme only drafts ever had stays unknown."""
+    query = db.select(Theme).where(Theme.first_public_at.is_not(None))
     return sorted(db.session.execute(query).scalars(), key=lambda theme: search_key(theme.name))
 
 
@@ -90,9 +86,9 @@ def parse_feed_filters(args: MultiDict[str, str], themes: Sequence[Theme]) -> Ca
     meant one of the values, and we cannot tell which. Other parameters are ignored (a
     link shortener or a newsletter may add its own).
     """
-    for name in FEED_PARAMS:
-        if len(args.getlist(name)) > 1:
-            raise FeedFilterError(f"Le paramètre « {name} » ne peut être donné qu’une fois.")
+    repeated = repeated_param(args)
+    if repeated:
+        raise FeedFilterError(repeated)
     form = feed_filter_form(args, themes)
     if not form.validate():
         name = next(iter(form.errors))
@@ -106,6 +102,14 @@ def parse_feed_filters(args: MultiDict[str, str], themes: Sequence[Theme]) -> Ca
             f"Valeurs possibles : {allowed or 'aucune pour le moment'}."
         )
     return form.to_filters()
+
+
+def repeated_param(args: MultiDict[str, str]) -> str | None:
+    """Why the feed parameters cannot be read, when one of them is given twice."""
+    for name in FEED_PARAMS:
+        if len(args.getlist(name)) > 1:
+            return f"Le paramètre « {name} » ne peut être donné qu’une fois."
+    return None
 
 
 def feed_params(filters: CatalogueFilters) -> dict[str, str]:

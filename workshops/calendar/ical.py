@@ -10,15 +10,16 @@ Every calendar client must read the same instants. Three choices make that so:
 - Nothing depends on "now": DTSTAMP and LAST-MODIFIED come from the event's last change,
   so two fetches of an unchanged feed are byte-identical (and their ETag equal).
 
-Text goes through icalendar, which escapes commas, semicolons, backslashes and line breaks
-and folds lines at 75 octets without splitting a UTF-8 character: a title holding CR or LF
-stays one property.
+Text is escaped here (`Text`: backslashes, commas, semicolons, line breaks, in the RFC's
+order) and folded by icalendar at 75 octets without splitting a UTF-8 character: a title
+holding CR or LF stays one property. Control characters are dropped: a strict parser
+refuses a whole calendar for one of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlencode
 
@@ -29,10 +30,13 @@ from icalendar import (
     Timezone,
     TimezoneDaylight,
     TimezoneStandard,
+    vCategory,
     vDuration,
+    vText,
 )
 
 from ..dates import PARIS
+from ..text import strip_forbidden
 
 TZID = "Europe/Paris"
 
@@ -58,11 +62,47 @@ class CalendarEvent:
     cancellation_reason: str | None = None
 
 
+class Text(vText):
+    """An iCalendar TEXT value escaped as RFC 5545 says, without control characters.
+
+    icalendar 7.3 turns a typed backslash followed by N ("C:\\Nouveau") into a line break
+    before escaping backslashes; here backslashes are escaped first.
+    """
+
+    def __new__(cls, value: str) -> Text:
+        return super().__new__(cls, strip_forbidden(value))
+
+    def to_ical(self) -> bytes:
+        escaped = (
+            str(self)
+            .replace("\\", "\\\\")
+            .replace(";", "\\;")
+            .replace(",", "\\,")
+            .replace("\r\n", "\\n")
+            .replace("\n", "\\n")
+            .replace("\r", "\\n")
+        )
+        return escaped.encode(self.encoding)
+
+
+class Categories(vCategory):
+    """CATEGORIES whose values are escaped as `Text` (vCategory makes plain vText of them)."""
+
+    def __init__(self, values: Iterable[str]) -> None:
+        super().__init__([])
+        self.cats = [Text(value) for value in values]
+
+
 @dataclass(frozen=True)
 class CalendarMeta:
-    """The calendar's own properties: its name, and how often clients should refresh."""
+    """The calendar's own properties: its name, and how often clients should refresh.
 
-    name: str
+    Without a name, the file is one event to import, not a calendar to subscribe to: it
+    carries no name, description or refresh interval (Outlook would file it as a new
+    calendar of its own instead of adding the event to the person's agenda).
+    """
+
+    name: str | None = None
     description: str = ""
     refresh: timedelta = timedelta(hours=1)
     prodid: str = "-//beta.gouv.fr//Ateliers Data Science//FR"
@@ -128,6 +168,28 @@ def event_description(event: CalendarEvent) -> str:
     return "\n\n".join(parts)
 
 
+#: The longest details a link to a calendar service carries: services refuse very long
+#: addresses, and the event's page, always at the end, has the rest.
+LINK_DETAILS_LIMIT = 1000
+
+
+def link_details(event: CalendarEvent) -> str:
+    """The description for a Google or Outlook link: the text cut at a word to fit
+    LINK_DETAILS_LIMIT, then the video link and the page as in the calendar."""
+    full = event_description(event)
+    if len(full) <= LINK_DETAILS_LIMIT:
+        return full
+    tail = event_description(replace(event, description="", cancelled=False))
+    room = LINK_DETAILS_LIMIT - len(tail) - len("…\n\n")
+    head = event_description(replace(event, online_url=None)).removesuffix(
+        f"\n\nPage de la session : {event.url}"
+    )
+    cut = head[:room]
+    if len(head) > room and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return f"{cut.rstrip()}…\n\n{tail}"
+
+
 def event_location(event: CalendarEvent) -> str | None:
     """The place, or the video link for an online-only session (clients make it a link)."""
     return event.location or event.online_url or None
@@ -142,18 +204,22 @@ def build_event(event: CalendarEvent) -> Event:
     vevent.add("last-modified", event.updated_at.astimezone(UTC))
     vevent.add("dtstart", calendar_time(event.starts_at))
     vevent.add("dtend", calendar_time(event.ends_at))
-    vevent.add("summary", event.title)
-    vevent.add("description", event_description(event))
+    vevent.add("summary", Text(event.title))
+    vevent.add("description", Text(event_description(event)))
     location = event_location(event)
     if location:
-        vevent.add("location", location)
+        vevent.add("location", Text(location))
     vevent.add("url", event.url)
     if event.categories:
-        vevent.add("categories", list(event.categories))
+        vevent.add("categories", Categories(event.categories))
     vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
     vevent.add("transp", "TRANSPARENT" if event.cancelled else "OPAQUE")
     vevent.add("class", "PUBLIC")
     return vevent
+
+
+def _one_line(text: str) -> str:
+    return " ".join(strip_forbidden(text).split())
 
 
 def build_calendar(meta: CalendarMeta, events: Iterable[CalendarEvent]) -> bytes:
@@ -163,14 +229,18 @@ def build_calendar(meta: CalendarMeta, events: Iterable[CalendarEvent]) -> bytes
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", meta.name)
-    calendar.add("x-wr-calname", meta.name)
-    if meta.description:
-        calendar.add("description", meta.description)
-        calendar.add("x-wr-caldesc", meta.description)
-    calendar.add("x-wr-timezone", TZID)
-    calendar.add("refresh-interval", meta.refresh, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", vDuration(meta.refresh))
+    if meta.name is not None:
+        # One line, written as icalendar writes it: commas unescaped, since ical.js (so
+        # Thunderbird) and icalendar read these names without unescaping them.
+        name = _one_line(meta.name)
+        calendar.add("name", name)
+        calendar.add("x-wr-calname", name)
+        if meta.description:
+            calendar.add("description", _one_line(meta.description))
+            calendar.add("x-wr-caldesc", _one_line(meta.description))
+        calendar.add("x-wr-timezone", TZID)
+        calendar.add("refresh-interval", meta.refresh, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(meta.refresh))
     calendar.add_component(paris_timezone())
     for event in events:
         calendar.add_component(build_event(event))
@@ -188,7 +258,7 @@ def google_event_link(event: CalendarEvent) -> str:
         "text": event.title,
         "dates": f"{_utc_stamp(event.starts_at)}/{_utc_stamp(event.ends_at)}",
         "ctz": TZID,
-        "details": event_description(event),
+        "details": link_details(event),
         "location": event_location(event) or "",
     }
     return "https://calendar.google.com/calendar/render?" + urlencode(query, quote_via=quote)
@@ -202,7 +272,7 @@ def outlook_event_link(event: CalendarEvent) -> str:
         "subject": event.title,
         "startdt": event.starts_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "enddt": event.ends_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "body": event_description(event),
+        "body": link_details(event),
         "location": event_location(event) or "",
     }
     return "https://outlook.office.com/calendar/deeplink/compose?" + urlencode(

@@ -21,16 +21,18 @@ from .feeds import (
     parse_feed_filters,
     past_window,
     public_feed,
+    repeated_param,
 )
 
 bp = Blueprint("calendar", __name__)
 
 
 def _meta(name: str) -> ical.CalendarMeta:
+    """A feed's own properties (a single event's file has none: see ical.CalendarMeta)."""
     config = current_app.config
     return ical.CalendarMeta(
         name=name,
-        description=f"Ateliers collectifs et sessions communauté : {config['SERVICE_TAGLINE']}.",
+        description=f"{config['SERVICE_TAGLINE']} : ateliers collectifs et sessions communauté.",
         refresh=timedelta(minutes=config["CALENDAR_REFRESH_MINUTES"]),
     )
 
@@ -80,7 +82,7 @@ def event(slug: str) -> Response:
     found = event_for_viewer(slug, None)  # no viewer: the public's view, whoever asks
     if found is None:
         abort(404)
-    return send_feed(event_feed(found, _meta(current_app.config["SERVICE_NAME"]), _event_url))
+    return send_feed(event_feed(found, ical.CalendarMeta(), _event_url))
 
 
 @bp.get("/calendrier")
@@ -88,15 +90,17 @@ def page() -> tuple[str, int]:
     """How to subscribe, with the feed's address, and a builder for a filtered feed."""
     themes = feed_themes()
     form = feed_filter_form(request.args, themes)
-    valid = form.validate() if request.args else True
+    repeated = repeated_param(request.args)
+    valid = (form.validate() if request.args else True) and repeated is None
     filters = form.to_filters()
     service_name = current_app.config["SERVICE_NAME"]
     return render_template(
         "calendar/page.html",
         form=form,
+        repeated=repeated,
         everything=subscription(service_name, {}),
         chosen=subscription(feed_name(service_name, filters, themes), feed_params(filters))
-        if filters.active
+        if filters.active and repeated is None
         else None,
     ), (200 if valid else 400)
 

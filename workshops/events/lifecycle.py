@@ -17,13 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
-from ..clocks import tick
+from ..clocks import advance, tick
 from ..dates import utcnow
 from ..extensions import db
 from ..locking import serialize_writes
 from ..models import Event, EventStatus, Theme, User
 from ..text import search_key, slugify
-from .visibility import EventAction, allowed_actions
+from .visibility import EventAction, allowed_actions, is_public
 
 #: The serialize_writes scope of every change to an existing event.
 EVENTS_LOCK = "events"
@@ -134,11 +134,10 @@ def publish_event(event: Event) -> None:
             "Une session publiée porte déjà ce titre à la même date : "
             "modifiez la date ou le titre de cette copie avant de la publier."
         )
-    now = utcnow()
     event.status = EventStatus.PUBLISHED
+    _touch(event, calendar_visible=True)
     if event.first_published_at is None:
-        event.first_published_at = now
-    _touch(event, calendar_visible=True, now=now)
+        event.first_published_at = event.updated_at
     db.session.flush()
 
 
@@ -278,7 +277,13 @@ def _calendar_changed(before: EventData, after: EventData) -> bool:
 
 
 def _touch(event: Event, *, calendar_visible: bool, now: datetime | None = None) -> None:
-    event.updated_at = now or utcnow()
-    tick(EVENTS_CLOCK, event.updated_at)
+    """Record a change: a later updated_at (never earlier, even from a host behind in time,
+    and in a later second: HTTP dates have whole seconds), the clock, the SEQUENCE, and the
+    themes the public now sees."""
+    event.updated_at = tick(EVENTS_CLOCK, advance(event.updated_at, now or utcnow()))
     if calendar_visible:
         event.sequence = (event.sequence or 0) + 1
+    if is_public(event):
+        for theme in event.themes:
+            if theme.first_public_at is None:
+                theme.first_public_at = event.updated_at

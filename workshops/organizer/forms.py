@@ -34,6 +34,7 @@ from ..forms import (
     ParisDateTimeField,
     RadioChoiceField,
     choices,
+    one_line,
 )
 from ..models import EventKind, UserRole
 
@@ -115,7 +116,7 @@ class EventForm(Form):
     )
     title = StringField(
         "Titre",
-        filters=[_strip],
+        filters=[one_line],
         validators=[
             DataRequired("Indiquez le titre de la session."),
             Length(max=200, message="Le titre ne doit pas dépasser 200 caractères."),
@@ -152,7 +153,7 @@ class EventForm(Form):
     location = StringField(
         "Lieu",
         description="Adresse et salle, si la session a lieu sur place.",
-        filters=[_strip],
+        filters=[one_line],
         validators=[
             Optional(),
             Length(max=300, message="Le lieu ne doit pas dépasser 300 caractères."),

@@ -1,4 +1,5 @@
-"""Change clocks: when events last changed, removals included (calendar feeds' Last-Modified).
+"""Change clocks: when events last changed, removals included (calendar feeds' Last-Modified);
+themes remember when they were first public (the themes a feed URL may name).
 
 Revision ID: 7a1c2e9d4b60
 Revises: 13c463845e59
@@ -31,6 +32,33 @@ def upgrade():
     if last is not None:
         op.bulk_insert(clocks, [{"name": "events", "changed_at": last}])
 
+    op.add_column("themes", sa.Column("first_public_at", sa.DateTime(timezone=True)))
+    # A theme on a session the public sees now has been public since that session's first
+    # publication at the latest.
+    themes = sa.table(
+        "themes", sa.column("id"), sa.column("first_public_at", sa.DateTime(timezone=True))
+    )
+    public = sa.table(
+        "events",
+        sa.column("id"),
+        sa.column("status"),
+        sa.column("first_published_at", sa.DateTime(timezone=True)),
+    )
+    links = sa.table("event_themes", sa.column("event_id"), sa.column("theme_id"))
+    connection.execute(
+        themes.update().values(
+            first_public_at=sa.select(sa.func.min(public.c.first_published_at))
+            .select_from(public.join(links, links.c.event_id == public.c.id))
+            .where(
+                links.c.theme_id == themes.c.id,
+                public.c.status.in_(("published", "cancelled")),
+            )
+            .scalar_subquery()
+        )
+    )
+
 
 def downgrade():
+    with op.batch_alter_table("themes") as batch_op:
+        batch_op.drop_column("first_public_at")
     op.drop_table("change_clocks")
