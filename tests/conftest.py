@@ -113,6 +113,9 @@ def make_app(tmp_path, database_url, html_pages) -> Iterator[Callable[..., Flask
             "SESSION_COOKIE_SECURE": False,
             # The test client's default scheme; production builds https links.
             "PREFERRED_URL_SCHEME": "http",
+            # Mail tests turn delivery on with a real SMTP server; elsewhere the outbox
+            # only fills up (no thread outliving the test's database).
+            "MAIL_DELIVER_AFTER_COMMIT": False,
             **overrides,
         }
         app = create_app(config)

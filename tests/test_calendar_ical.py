@@ -7,6 +7,7 @@ No database: events are plain values. Each scenario is read back by four indepen
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -491,3 +492,51 @@ def test_the_calendar_name_is_one_line_without_controls():
     assert "NAME:Ateliers : SQL, BEGIN:VEVENT" in text
     assert "X-WR-CALDESC:Les sessions." in text
     assert read_alike(ical.build_calendar(meta, [])) == []
+
+
+def test_link_details_are_cut_at_a_word_once_only_when_too_long():
+    shaped = event(
+        description="abcdefghij " * 150,
+        online_url="https://v.example/x",
+        cancelled=True,
+        cancellation_reason="Grève.",
+    )
+    details = ical.link_details(shaped)
+    tail = "\n\nLien de connexion : https://v.example/x\n\nPage de la session : " + shaped.url
+    assert details.startswith("Session annulée : Grève.\n\nabcdefghij abcdefghij")
+    assert details.count("Session annulée") == 1
+    assert details.endswith("abcdefghij…" + tail)
+    assert ical.LINK_DETAILS_LIMIT - 11 <= len(details) <= ical.LINK_DETAILS_LIMIT
+    # Exactly at the limit, nothing is cut.
+    bare = len(ical.event_description(event(description="")))
+    exact = event(description="x" * (ical.LINK_DETAILS_LIMIT - bare - 2))
+    assert len(ical.event_description(exact)) == ical.LINK_DETAILS_LIMIT
+    assert ical.link_details(exact) == ical.event_description(exact)
+
+
+def test_links_to_calendar_services_are_in_utc_whatever_the_machine_zone(monkeypatch):
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        summer = event(starts_at=utc(2026, 7, 1, 8, 0), location=None, online_url=None)
+        assert query(ical.google_event_link(summer))["dates"] == [
+            "20260701T080000Z/20260701T100000Z"
+        ]
+        outlook = query(ical.outlook_event_link(summer))
+        assert (outlook["startdt"], outlook["enddt"]) == (
+            ["2026-07-01T08:00:00Z"],
+            ["2026-07-01T10:00:00Z"],
+        )
+        # Neither a place nor a link: the field is there, empty.
+        assert query(ical.google_event_link(summer))["location"] == [""]
+        assert outlook["location"] == [""]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_webcal_keeps_an_address_inside_the_query():
+    assert (
+        ical.webcal_link("https://ateliers.example.org/c.ics?retour=http://x")
+        == "webcal://ateliers.example.org/c.ics?retour=http://x"
+    )

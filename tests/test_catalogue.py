@@ -239,16 +239,17 @@ def test_detail_alerts_come_after_the_h1_without_headings(client, organizer, cre
         assert '<p class="fr-alert__title">' in main, url
 
 
-def test_an_upcoming_session_says_how_to_take_part(client, create_event):
+def test_an_upcoming_session_offers_to_sign_up(client, create_event):
     event = create_event("Atelier SQL")
     html = client.get(f"/ateliers/{event.slug}").text
-    assert "Participer" in html
-    assert "mailto:vincent.viers@beta.gouv.fr?subject=Inscription%20%3A%20Atelier%20SQL" in html
-    for other in (
-        create_event("Annulé", status="cancelled"),
-        create_event("Passé", starts_at=utcnow() - timedelta(days=3)),
-    ):
-        assert "Participer" not in client.get(f"/ateliers/{other.slug}").text
+    assert f'action="/ateliers/{event.slug}/inscription#inscription"' in html
+    cancelled = create_event("Annulé", status="cancelled")
+    html = client.get(f"/ateliers/{cancelled.slug}").text
+    assert "Cette session est annulée : les inscriptions sont fermées." in html
+    assert "/inscription#inscription" not in html
+    past = create_event("Passé", starts_at=utcnow() - timedelta(days=3))
+    html = client.get(f"/ateliers/{past.slug}").text
+    assert "Cette session a commencé : les inscriptions sont closes." in html
 
 
 def test_theme_options_ignore_case_and_accents_in_their_order(client, create_event):

@@ -155,12 +155,14 @@ def register_blueprints(app: Flask) -> None:
     from .core import bp as core_bp
     from .offer.views import bp as offer_bp
     from .organizer.views import bp as organizer_bp
+    from .registrations.views import bp as registrations_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(offer_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(organizer_bp)
+    app.register_blueprint(registrations_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -14,6 +14,10 @@ from .dates import utcnow
 from .extensions import db
 from .models import ChangeClock
 
+#: The clock every event change ticks (events.lifecycle): calendar feeds read their
+#: Last-Modified from it, since a removed event is no longer there to be read.
+EVENTS_CLOCK = "events"
+
 
 def advance(previous: datetime | None, now: datetime) -> datetime:
     """The instant of a change that follows one made at `previous`: `now`, unless that is

@@ -68,6 +68,42 @@ BACKOFFICE_PER_PAGE = 25
 CALENDAR_PAST_MONTHS = 12
 CALENDAR_REFRESH_MINUTES = 60
 
+#: Sign-ups: at most SIGNUP_MAX_PER_ADDRESS sign-up or sign-in requests from one client
+#: address in SIGNUP_THROTTLE_WINDOW_SECONDS (then 429 with Retry-After), and
+#: SIGNIN_MAX_PER_EMAIL sign-in links mailed to one address in that window.
+SIGNUP_THROTTLE_WINDOW_SECONDS = 60 * 60
+SIGNUP_MAX_PER_ADDRESS = 30
+SIGNIN_MAX_PER_EMAIL = 5
+#: How long a mailed sign-in link to /mes-inscriptions works, and how long the session it
+#: opens lasts.
+SIGNIN_LINK_MINUTES = 60
+PARTICIPANT_SESSION_HOURS = 12
+#: `flask purge-personal-data` default: registrations of events over for this long.
+PERSONAL_DATA_MONTHS = 12
+
+#: Mail. MAIL_BACKEND "files" (the default) writes every message as an .eml file to
+#: MAIL_FILES_FOLDER (empty: instance/outbox/) and logs one line; "smtp" sends through
+#: MAIL_SMTP_HOST. Messages wait in the outbox table until sent: after a failure they are
+#: tried again with a growing delay, MAIL_MAX_ATTEMPTS times, then marked failed.
+MAIL_BACKEND = "files"
+MAIL_FILES_FOLDER = ""
+MAIL_SMTP_HOST = "localhost"
+MAIL_SMTP_PORT = 25
+MAIL_SMTP_STARTTLS = False
+MAIL_SMTP_SSL = False
+MAIL_SMTP_USERNAME = ""
+MAIL_SMTP_PASSWORD = ""
+MAIL_SMTP_TIMEOUT_SECONDS = 10
+MAIL_SENDER = "Ateliers Data Science <ne-pas-repondre@ateliers-data.beta.gouv.fr>"
+#: The right-hand side of Message-IDs.
+MAIL_MESSAGE_ID_DOMAIN = "ateliers-data.beta.gouv.fr"
+MAIL_MAX_ATTEMPTS = 10
+#: Deliver right after the commit that queued a message, in a background thread. Off, only
+#: `flask send-mail` and `flask mail-worker` deliver.
+MAIL_DELIVER_AFTER_COMMIT = True
+#: How often `flask mail-worker` looks for due messages.
+MAIL_WORKER_INTERVAL_SECONDS = 15
+
 #: Login throttling, in a sliding window of LOGIN_THROTTLE_WINDOW_SECONDS: after
 #: LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS failed logins on one account from one client
 #: address, LOGIN_MAX_FAILURES_PER_ACCOUNT on one account from anywhere, or

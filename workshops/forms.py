@@ -7,9 +7,10 @@ from datetime import datetime
 
 from flask import render_template
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectChoice, SelectField
+from wtforms import DateTimeLocalField, Field, IntegerField, RadioField, SelectChoice, SelectField
 from wtforms.validators import ValidationError
 
+from .addresses import InvalidEmail, normalize_email
 from .dates import NonexistentLocalTime, paris_to_utc, to_paris
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -24,6 +25,15 @@ def one_line(value: str | None) -> str | None:
     """A field filter for one-line text (a title, a place, a name): line breaks, tabs and
     repeated spaces, pasted along with it, become single spaces."""
     return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def normalized_email(form: FlaskForm, field: Field) -> None:
+    """Validator: the one email rule (addresses.normalize_email), and the normalized form
+    kept as the field's data."""
+    try:
+        field.data = normalize_email(field.data or "")
+    except InvalidEmail as error:
+        raise ValidationError(str(error)) from None
 
 
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:

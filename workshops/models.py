@@ -25,7 +25,9 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    text,
 )
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .dates import utcnow
@@ -50,6 +52,30 @@ class EventStatus(StrEnum):
     def label(self) -> str:
         # Feminine: the word beside it is "session".
         return {"draft": "Brouillon", "published": "Publiée", "cancelled": "Annulée"}[self]
+
+
+class RegistrationStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return {
+            "confirmed": "Inscription confirmée",
+            "waitlisted": "Liste d’attente",
+            "cancelled": "Inscription annulée",
+        }[self]
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return {"pending": "En attente", "sent": "Envoyé", "failed": "Échec"}[self]
 
 
 class UserRole(StrEnum):
@@ -178,6 +204,14 @@ class Event(db.Model):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
+        # The backstop of "never more confirmed seats than capacity": confirmed_count is
+        # kept by triggers on registrations (see CAPACITY_TRIGGERS), so that a code path
+        # that forgot the lock still cannot overbook. On PostgreSQL the counter's row lock
+        # also serializes two such paths.
+        CheckConstraint(
+            "confirmed_count >= 0 AND (capacity IS NULL OR confirmed_count <= capacity)",
+            name="seats_within_capacity",
+        ),
         CheckConstraint(_in("kind", EventKind), name="kind"),
         CheckConstraint(_in("status", EventStatus), name="status"),
     )
@@ -205,6 +239,8 @@ class Event(db.Model):
     online_url: Mapped[str | None] = mapped_column(String(500))
     #: Seats; None means unlimited.
     capacity: Mapped[int | None] = mapped_column(Integer)
+    #: Confirmed registrations, kept by database triggers (never written by the app).
+    confirmed_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: After this instant nobody can sign up; None means "until the event starts".
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default=EventStatus.DRAFT.value, index=True)
@@ -259,6 +295,194 @@ class Event(db.Model):
         return self.ends_at <= (now or utcnow())
 
 
+#: Triggers that keep events.confirmed_count equal to the event's confirmed registrations,
+#: by dialect. With the events CHECK above, they make overbooking impossible in the
+#: database itself. The migration that created them holds its own copy. A migration that
+#: rebuilds `events` on SQLite (batch mode) must drop them first and create them again.
+CAPACITY_TRIGGERS: dict[str, list[str]] = {
+    "sqlite": [
+        """CREATE TRIGGER registrations_count_insert AFTER INSERT ON registrations
+        WHEN NEW.status = 'confirmed'
+        BEGIN
+            UPDATE events SET confirmed_count = confirmed_count + 1 WHERE id = NEW.event_id;
+        END""",
+        """CREATE TRIGGER registrations_count_delete AFTER DELETE ON registrations
+        WHEN OLD.status = 'confirmed'
+        BEGIN
+            UPDATE events SET confirmed_count = confirmed_count - 1 WHERE id = OLD.event_id;
+        END""",
+        """CREATE TRIGGER registrations_count_update AFTER UPDATE OF status, event_id
+        ON registrations
+        WHEN (OLD.status = 'confirmed') != (NEW.status = 'confirmed')
+            OR (NEW.status = 'confirmed' AND OLD.event_id != NEW.event_id)
+        BEGIN
+            UPDATE events SET confirmed_count = confirmed_count - 1
+            WHERE id = OLD.event_id AND OLD.status = 'confirmed';
+            UPDATE events SET confirmed_count = confirmed_count + 1
+            WHERE id = NEW.event_id AND NEW.status = 'confirmed';
+        END""",
+    ],
+    "postgresql": [
+        """CREATE FUNCTION registrations_count() RETURNS trigger AS $$
+        BEGIN
+            IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'confirmed' THEN
+                UPDATE events SET confirmed_count = confirmed_count - 1 WHERE id = OLD.event_id;
+            END IF;
+            IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.status = 'confirmed' THEN
+                UPDATE events SET confirmed_count = confirmed_count + 1 WHERE id = NEW.event_id;
+            END IF;
+            RETURN NULL;
+        END;
+        $$ LANGUAGE plpgsql""",
+        """CREATE TRIGGER registrations_count
+        AFTER INSERT OR DELETE OR UPDATE OF status, event_id ON registrations
+        FOR EACH ROW EXECUTE FUNCTION registrations_count()""",
+    ],
+}
+
+
+class Registration(db.Model):
+    """One person's sign-up to one event: confirmed, on the waiting list, or cancelled.
+
+    Participants have no account: they are known by their (normalized) email, and reach
+    their registration through secret links sent by mail (see ManageLink). The waiting
+    list is in `id` order (first come, first served).
+    """
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        CheckConstraint(_in("status", RegistrationStatus), name="status"),
+        # One active registration per person and event, whatever the code does.
+        Index(
+            "uq_registrations_active_email",
+            "event_id",
+            "email",
+            unique=True,
+            sqlite_where=text("status != 'cancelled'"),
+            postgresql_where=text("status != 'cancelled'"),
+        ),
+        Index("ix_registrations_event_status", "event_id", "status", "id"),
+        Index("ix_registrations_email", "email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    #: Normalized by addresses.normalize_email; "" once anonymized.
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str] = mapped_column(String(200))
+    #: The startup or organization the person comes from.
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    #: What the person expects from the session (optional, for the organizers).
+    message: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Who cancelled: "participant" or "organizer".
+    cancelled_by: Mapped[str | None] = mapped_column(String(20))
+    #: When the reminder of the day before was queued (send-reminders is idempotent).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Set when the personal data was removed; the row stays for the counts.
+    anonymized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return RegistrationStatus(self.status).label
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != RegistrationStatus.CANCELLED
+
+
+class ManageLink(db.Model):
+    """A secret link to one registration, minted for each mail that carries one.
+
+    Only the token's SHA-256 is kept, so a mail's link cannot be sent again: every message
+    that needs one (confirmation, promotion, reminder…) gets its own, and all of them stay
+    valid until the person's data is purged.
+    """
+
+    __tablename__ = "manage_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registration: Mapped[Registration] = relationship()
+
+
+class Participant(db.Model):
+    """What is kept of a person across events: the key of their personal calendar feed.
+
+    The feed's token is derived from SECRET_KEY and `calendar_nonce` (see
+    registrations.tokens); a new nonce kills the old address.
+    """
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    calendar_nonce: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SignInLink(db.Model):
+    """A single-use link to /mes-inscriptions, mailed to an address; only its hash is kept."""
+
+    __tablename__ = "sign_in_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboxMessage(db.Model):
+    """A mail to send, written in the transaction of the change that causes it.
+
+    Delivery happens after commit (workshops.mail.outbox): a crash or an SMTP outage leaves
+    the row pending, to be sent by the next `flask send-mail` or the mail worker. A worker
+    claims rows (claimed_until) before sending, so that two never send the same one.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(_in("status", OutboxStatus), name="status"),
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: What the message is, e.g. "confirmation" (see mail.messages).
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(320), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text)
+    #: One attachment at most (an event's .ics): its file name and text.
+    attachment_name: Mapped[str | None] = mapped_column(String(200))
+    attachment: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.PENDING.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: A worker sending it until then; after, it counts as pending again (worker died).
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+
+    @property
+    def status_label(self) -> str:
+        return OutboxStatus(self.status).label
+
+
 class Page(db.Model):
     """Editable Markdown content of a public page (the offer landing page)."""
 
@@ -308,3 +532,12 @@ class ChangeClock(db.Model):
     #: The kind of data, e.g. "events".
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def _create_capacity_triggers(target: Table, connection, **_: object) -> None:  # type: ignore[no-untyped-def]
+    """db.create_all() (tests) gets the triggers the migrations create."""
+    for statement in CAPACITY_TRIGGERS.get(connection.dialect.name, []):
+        connection.exec_driver_sql(statement)
+
+
+sa_event.listen(Registration.__table__, "after_create", _create_capacity_triggers)

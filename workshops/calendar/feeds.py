@@ -22,9 +22,8 @@ from werkzeug.datastructures import MultiDict
 
 from ..catalogue.forms import FEED_PARAMS, EventFilterForm
 from ..catalogue.queries import FORMAT_PARAMS, KIND_PARAMS, CatalogueFilters, filtered
-from ..clocks import last_change
+from ..clocks import EVENTS_CLOCK, last_change
 from ..dates import utcnow
-from ..events.lifecycle import EVENTS_CLOCK
 from ..events.visibility import PUBLIC_STATUSES, public_events
 from ..extensions import db
 from ..models import Event, EventKind, EventStatus, Theme

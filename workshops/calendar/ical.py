@@ -179,13 +179,11 @@ def link_details(event: CalendarEvent) -> str:
     full = event_description(event)
     if len(full) <= LINK_DETAILS_LIMIT:
         return full
+    # The video link and the page, which always end the description.
     tail = event_description(replace(event, description="", cancelled=False))
-    room = LINK_DETAILS_LIMIT - len(tail) - len("…\n\n")
-    head = event_description(replace(event, online_url=None)).removesuffix(
-        f"\n\nPage de la session : {event.url}"
-    )
-    cut = head[:room]
-    if len(head) > room and " " in cut:
+    head = full.removesuffix("\n\n" + tail)
+    cut = head[: LINK_DETAILS_LIMIT - len(tail) - len("…\n\n")]
+    if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return f"{cut.rstrip()}…\n\n{tail}"
 

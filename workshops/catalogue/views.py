@@ -70,8 +70,16 @@ def detail(slug: str) -> str:
         abort(404)
     if not is_public(event):
         private_page()  # a draft, seen by an organizer
+    return detail_page(event)
+
+
+def detail_page(event: Event, **context: object) -> str:
+    """The session page; the sign-up view renders it again with its form and errors."""
+    from ..registrations.views import sign_up_context
+
     description, _ = render_markdown(event.description)
     agenda = agenda_links(event) if is_public(event) and not event.is_past() else None
+    values = {**sign_up_context(event), **context}
     return render_template(
-        "catalogue/detail.html", event=event, description=description, agenda=agenda
+        "catalogue/detail.html", event=event, description=description, agenda=agenda, **values
     )

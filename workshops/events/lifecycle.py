@@ -5,7 +5,8 @@ shows; the view commits once per request. Which operation a state allows is deci
 in `visibility.allowed_actions`; each operation checks it before acting.
 
 Operations that change an existing event first take the events write lock
-(`serialize_writes(EVENTS_LOCK)`), then check the state read again under it: two organizers
+(`serialize_writes(EVENTS_LOCK)`) and the event's registrations lock (seats depend on its
+state and capacity), always in that order, then check the state read again under it: two organizers
 acting at once (unpublish and cancel, edit and cancel, publishing two identical copies)
 would otherwise both pass their check against the old state and both write. One scope
 for every event: organizer actions are rare, and the publish rule spans several events.
@@ -13,23 +14,20 @@ for every event: organizer actions are rare, and the publish rule spans several 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
-from ..clocks import advance, tick
+from ..clocks import EVENTS_CLOCK, advance, tick
 from ..dates import utcnow
 from ..extensions import db
 from ..locking import serialize_writes
-from ..models import Event, EventStatus, Theme, User
+from ..models import Event, EventStatus, Registration, RegistrationStatus, Theme, User
 from ..text import search_key, slugify
 from .visibility import EventAction, allowed_actions, is_public
 
 #: The serialize_writes scope of every change to an existing event.
 EVENTS_LOCK = "events"
-#: The change clock every event change ticks (see workshops.clocks): calendar feeds read
-#: their Last-Modified from it, since a removed event is no longer there to be read.
-EVENTS_CLOCK = "events"
 
 #: Fields a subscribed calendar shows: changing one bumps the iCalendar SEQUENCE.
 CALENDAR_FIELDS = (
@@ -43,6 +41,47 @@ CALENDAR_FIELDS = (
     "online_url",
     "theme_names",
 )
+
+
+#: Fields whose change people registered are told of by mail.
+PRACTICAL_FIELDS = ("starts_at", "ends_at", "location", "online_url")
+
+
+def seats_lock(event_id: int) -> str:
+    """The serialize_writes scope of one event's seats: registrations take it, and so does
+    every event operation (after EVENTS_LOCK), since seats depend on the state and capacity."""
+    return f"registrations:{event_id}"
+
+
+@dataclass(frozen=True)
+class EventChange:
+    """What an operation did, for the features that react to it (see `on_change`)."""
+
+    action: EventAction
+    before: EventData | None = None
+    after: EventData | None = None
+
+    def changed(self, *names: str) -> bool:
+        return any(getattr(self.before, n) != getattr(self.after, n) for n in names)
+
+
+#: Called in the transaction after each operation. Events never import a feature: the
+#: features that depend on an event's changes (registrations: mails, the waiting list)
+#: register here, once, when they are imported.
+_listeners: list[Callable[[Event, EventChange], None]] = []
+
+
+def on_change(
+    listener: Callable[[Event, EventChange], None],
+) -> Callable[[Event, EventChange], None]:
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
+
+
+def _changed(event: Event, change: EventChange) -> None:
+    for listener in _listeners:
+        listener(event, change)
 
 
 class EventError(Exception):
@@ -101,8 +140,19 @@ def create_event(data: EventData, author: User) -> Event:
 
 
 def update_event(event: Event, data: EventData) -> bool:
-    """Apply the form; return whether anything changed. Cancelled events are frozen."""
+    """Apply the form; return whether anything changed. Cancelled events are frozen.
+
+    People registered are told by mail when the date or the place changes. Seats follow
+    the capacity: raising it gives the new seats to the waiting list; lowering it below
+    the seats already confirmed is refused.
+    """
     _lock_and_require(event, EventAction.EDIT)
+    if data.capacity is not None and data.capacity < event.confirmed_count:
+        raise EventError(
+            f"{event.confirmed_count} personnes ont déjà une place confirmée : le nombre de "
+            "places ne peut pas être inférieur. Annulez d’abord des inscriptions depuis la "
+            "liste des personnes inscrites."
+        )
     before = EventData.from_event(event)
     _apply(event, data, default_organizer=None)
     after = EventData.from_event(event)
@@ -112,6 +162,7 @@ def update_event(event: Event, data: EventData) -> bool:
         event.slug = unique_slug(event.title, exclude_id=event.id)
     _touch(event, calendar_visible=_calendar_changed(before, after))
     db.session.flush()
+    _changed(event, EventChange(EventAction.EDIT, before, after))
     return True
 
 
@@ -142,8 +193,14 @@ def publish_event(event: Event) -> None:
 
 
 def unpublish_event(event: Event) -> None:
-    """Take a published event back to draft; its address stays frozen."""
+    """Take a published event back to draft; its address stays frozen. Not once people
+    registered: they would hold seats to a session nobody sees (cancel it instead)."""
     _lock_and_require(event, EventAction.UNPUBLISH)
+    if _has_registrations(event):
+        raise EventError(
+            "Des personnes sont inscrites à cette session : elle ne peut plus redevenir un "
+            "brouillon. Annulez-la pour les prévenir, ou modifiez-la."
+        )
     event.status = EventStatus.DRAFT
     _touch(event, calendar_visible=True)
     db.session.flush()
@@ -159,6 +216,7 @@ def cancel_event(event: Event, reason: str) -> None:
     event.cancellation_reason = reason
     _touch(event, calendar_visible=True)
     db.session.flush()
+    _changed(event, EventChange(EventAction.CANCEL))
 
 
 def duplicate_event(event: Event, author: User) -> Event:
@@ -200,7 +258,20 @@ def _lock_and_require(event: Event, action: EventAction) -> None:
     raises ObjectDeletedError, answered 409).
     """
     serialize_writes(EVENTS_LOCK)
+    serialize_writes(seats_lock(event.id))
     _require(event, action)
+
+
+def _has_registrations(event: Event) -> bool:
+    return (
+        db.session.execute(
+            db.select(Registration.id).where(
+                Registration.event_id == event.id,
+                Registration.status != RegistrationStatus.CANCELLED,
+            )
+        ).first()
+        is not None
+    )
 
 
 def _require(event: Event, action: EventAction) -> None:

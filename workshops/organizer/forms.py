@@ -25,7 +25,6 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts.passwords import PASSWORD_HINT, password_problem
-from ..addresses import InvalidEmail, normalize_email
 from ..events.lifecycle import SCALAR_FIELDS, EventData
 from ..forms import (
     ChoiceField,
@@ -34,6 +33,7 @@ from ..forms import (
     ParisDateTimeField,
     RadioChoiceField,
     choices,
+    normalized_email,
     one_line,
 )
 from ..models import EventKind, UserRole
@@ -249,13 +249,6 @@ class CancelForm(Form):
     )
 
 
-def _validate_email(form: Form, field: EmailField) -> None:
-    try:
-        field.data = normalize_email(field.data)
-    except InvalidEmail as error:
-        raise ValidationError(str(error)) from None
-
-
 def _validate_password(form: Form, field: PasswordField) -> None:
     """The domain's rule, so the form and `flask create-user` refuse the same passwords."""
     problem = field.data and password_problem(field.data)
@@ -273,7 +266,7 @@ class UserForm(Form):
     email = EmailField(
         "Adresse électronique",
         description="Format attendu : nom@domaine.fr",
-        validators=[DataRequired("Saisissez l’adresse électronique."), _validate_email],
+        validators=[DataRequired("Saisissez l’adresse électronique."), normalized_email],
     )
     role = ChoiceField(
         "Rôle",

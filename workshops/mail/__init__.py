@@ -1,0 +1,1 @@
+"""Mail that is never lost: an outbox table, written with the change, delivered after."""

@@ -1,0 +1,1 @@
+"""Sign-ups to events: seats, the waiting list, secret links, and what people are told."""

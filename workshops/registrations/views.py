@@ -1,0 +1,158 @@
+"""Signing up from a session's page, and the secret page that manages a registration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf import FlaskForm
+
+from .. import throttle
+from ..dates import utcnow
+from ..events.visibility import event_for_viewer, is_public
+from ..extensions import db
+from ..models import Event, RegistrationStatus
+from ..security import private_page, secret_url
+from .forms import SignUpForm
+from .service import (
+    RegistrationError,
+    cancel_registration,
+    closed_reason,
+    registration_for_token,
+    seats_left,
+    sign_up,
+    waitlist_position,
+)
+
+bp = Blueprint("registrations", __name__)
+
+
+def sign_up_context(event: Event, form: SignUpForm | None = None) -> dict[str, object]:
+    """What the session page needs to offer signing up (or say why it cannot)."""
+    if not is_public(event):
+        return {"signup": None}
+    return {
+        "signup": {
+            "closed": closed_reason(event),
+            "seats_left": seats_left(event),
+            "form": form or SignUpForm(),
+        }
+    }
+
+
+def _public_event(slug: str) -> Event:
+    event = event_for_viewer(slug, None)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _throttled(now) -> int:  # type: ignore[no-untyped-def]
+    """Count this request against its address; seconds to wait when over the limit."""
+    config = current_app.config
+    window = timedelta(seconds=config["SIGNUP_THROTTLE_WINDOW_SECONDS"])
+    key = f"signup-ip:{request.remote_addr or 'unknown'}"
+    wait = throttle.retry_after(
+        [throttle.Limit(key, config["SIGNUP_MAX_PER_ADDRESS"], window)], now
+    )
+    if not wait:
+        throttle.prune(now)
+        throttle.hit(key, now, keep_for=window)
+    return wait
+
+
+@bp.post("/ateliers/<slug>/inscription")
+def sign_up_view(slug: str) -> Response | tuple[str, int, dict[str, str]]:
+    """Sign up; the answer never says whether the address was registered already."""
+    from ..catalogue.views import detail_page
+
+    event = _public_event(slug)
+    form = SignUpForm()
+    wait = _throttled(utcnow())
+    db.session.commit()
+    if wait:
+        page = detail_page(
+            event,
+            **sign_up_context(event, form),
+            signup_error="Vous avez envoyé beaucoup de demandes en peu de temps. "
+            "Patientez quelques minutes, puis réessayez.",
+        )
+        return page, 429, {"Retry-After": str(wait)}
+    if not form.validate_on_submit():
+        return detail_page(event, **sign_up_context(event, form)), 422, {}
+    if not form.is_robot:
+        try:
+            sign_up(event, form.to_sign_up())
+        except RegistrationError as error:
+            db.session.rollback()
+            return (
+                detail_page(event, **sign_up_context(event, form), signup_error=str(error)),
+                409,
+                {},
+            )
+        db.session.commit()
+    session["signup_email"] = form.email.data
+    return redirect(url_for(".sent", slug=event.slug))
+
+
+@bp.get("/ateliers/<slug>/inscription/envoyee")
+def sent(slug: str) -> str:
+    """ "Check your mail": the same page for a new, repeated or robot sign-up."""
+    event = _public_event(slug)
+    private_page()
+    return render_template(
+        "registrations/sent.html", event=event, email=session.get("signup_email")
+    )
+
+
+class CancelForm(FlaskForm):
+    """Only a POST with this form's CSRF token cancels: mail scanners follow links."""
+
+
+@bp.get("/inscriptions/<token>")
+@secret_url
+def manage(token: str) -> str:
+    private_page()
+    registration = registration_for_token(token)
+    if registration is None:
+        abort(404)
+    event = registration.event
+    return render_template(
+        "registrations/manage.html",
+        registration=registration,
+        event=event,
+        position=waitlist_position(registration),
+        can_cancel=registration.status != RegistrationStatus.CANCELLED and not event.is_past(),
+        form=CancelForm(),
+        token=token,
+    )
+
+
+@bp.post("/inscriptions/<token>")
+@secret_url
+def cancel(token: str) -> Response:
+    private_page()
+    registration = registration_for_token(token)
+    if registration is None:
+        abort(404)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if registration.event.is_past():
+        flash("Cette session est passée : l’inscription ne peut plus être annulée.", "error")
+        return redirect(url_for(".manage", token=token))
+    if cancel_registration(registration, by="participant"):
+        flash("Votre inscription est annulée. Un courriel vous le confirme.", "success")
+    db.session.commit()
+    return redirect(url_for(".manage", token=token))
