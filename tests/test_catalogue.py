@@ -245,7 +245,7 @@ def test_an_upcoming_session_offers_to_sign_up(client, create_event):
     assert f'action="/ateliers/{event.slug}/inscription#inscription"' in html
     cancelled = create_event("Annulé", status="cancelled")
     html = client.get(f"/ateliers/{cancelled.slug}").text
-    assert "Cette session est annulée : les inscriptions sont fermées." in html
+    assert "Les inscriptions sont fermées : la session est annulée." in html
     assert "/inscription#inscription" not in html
     past = create_event("Passé", starts_at=utcnow() - timedelta(days=3))
     html = client.get(f"/ateliers/{past.slug}").text

@@ -131,7 +131,7 @@ def test_the_confirmed_count_follows_every_change(app, create_event):
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"status": "cancelled"}, "Cette session est annulée : les inscriptions sont fermées."),
+        ({"status": "cancelled"}, "Les inscriptions sont fermées : la session est annulée."),
         ({"days": -1}, "Cette session a commencé : les inscriptions sont closes."),
         (
             {"status": "draft"},
@@ -330,7 +330,7 @@ def test_a_closed_event_refuses_with_its_reason(client, create_event):
     event = create_event(status="cancelled")
     response = client.post(f"/ateliers/{event.slug}/inscription", data=form())
     assert response.status_code == 409
-    assert "Cette session est annulée : les inscriptions sont fermées." in response.text
+    assert "Les inscriptions sont fermées : la session est annulée." in response.text
     draft = create_event("Brouillon", status="draft")
     assert client.post(f"/ateliers/{draft.slug}/inscription", data=form()).status_code == 404
 

@@ -7,12 +7,13 @@ from flask import Response, request, url_for
 
 from workshops.extensions import db
 from workshops.models import ThrottleHit
+from workshops.registrations import service
 from workshops.security import secret_url
 
 
-def sample_urls(app, event, user) -> list[str]:
-    """One concrete URL for every GET route of the app."""
-    values = {"slug": event.slug, "event_id": event.id, "user_id": user.id}
+def sample_urls(app, event, user, token: str = "") -> list[str]:
+    """One concrete URL for every GET route of the app (`token`: a registration's link)."""
+    values = {"slug": event.slug, "event_id": event.id, "user_id": user.id, "token": token}
     filenames = {"static": "app.css", "core.dsfr_asset": "dsfr.min.css"}
     urls = []
     with app.test_request_context():
@@ -49,19 +50,27 @@ SECURITY_HEADERS = {
 }
 
 
-def assert_secure_headers(response, url: str) -> None:
+def assert_secure_headers(response, url: str, secret: bool = False) -> None:
+    """The headers of an ordinary page; a page whose URL holds a secret sends no Referer."""
+    expected = {**SECURITY_HEADERS, **({"Referrer-Policy": "no-referrer"} if secret else {})}
     sent = {name: response.headers.get(name) for name in SECURITY_HEADERS}
-    assert sent == SECURITY_HEADERS, url
+    assert sent == expected, url
 
 
 def test_every_route_sends_the_security_headers(app, client, admin, create_event):
     event = create_event()
-    urls = sample_urls(app, event, admin)
+    with app.test_request_context():
+        registration = service.sign_up(
+            event, service.SignUp(name="Ada", email="ada@example.org", organisation="DINUM")
+        ).registration
+        token = service.mint_link(registration)
+    db.session.commit()
+    urls = sample_urls(app, event, admin, token)
     assert len(urls) >= 15
     for url in urls:
         with client.get(url) as response:
             assert response.status_code in (200, 302), url  # the login page redirects
-            assert_secure_headers(response, url)
+            assert_secure_headers(response, url, secret=token in url)
             assert "Strict-Transport-Security" not in response.headers, url
 
 

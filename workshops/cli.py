@@ -1,4 +1,4 @@
-"""Flask commands: `flask init`, `flask create-user`."""
+"""Flask commands: `flask init`, `flask create-user`, `flask send-mail`."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ DEMO_LOGIN_FILE = "demo-login.txt"
 def register_commands(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(send_mail_command)
 
 
 @click.command("init")
@@ -92,3 +93,15 @@ def _acceptable_password(problem: Callable[[str], str | None]) -> Callable[[str]
         return value
 
     return check
+
+
+@click.command("send-mail")
+@with_appcontext
+def send_mail_command() -> None:
+    """Send every due message of the outbox once (for cron); failures are retried later."""
+    from .mail.outbox import deliver_all
+
+    done = deliver_all()
+    click.echo(
+        f"Courriels envoyés : {done.sent}, en échec (nouvel essai plus tard) : {done.failed}."
+    )

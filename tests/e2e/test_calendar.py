@@ -23,7 +23,7 @@ def test_visitor_downloads_a_session_for_their_calendar(visitor, tmp_path: Path)
         "href", re.compile(r"^https://calendar\.google\.com/calendar/render\?action=TEMPLATE&")
     )
     with page.expect_download() as download_info:
-        box.get_by_role("link", name=re.compile("^Fichier pour mon agenda")).click()
+        box.get_by_role("link", name=re.compile("^Télécharger le fichier de la session")).click()
     download = download_info.value
     assert download.suggested_filename.endswith(".ics")
     path = tmp_path / download.suggested_filename

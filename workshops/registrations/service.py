@@ -63,7 +63,7 @@ def closed_reason(event: Event, now: datetime | None = None) -> str | None:
     """Why nobody can sign up to this event now, for the page; None when one can."""
     now = now or utcnow()
     if event.status == EventStatus.CANCELLED:
-        return "Cette session est annulée : les inscriptions sont fermées."
+        return "Les inscriptions sont fermées : la session est annulée."
     if event.status != EventStatus.PUBLISHED:
         return "Cette session n’est pas publiée : les inscriptions ne sont pas ouvertes."
     if event.starts_at <= now:

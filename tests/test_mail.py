@@ -1,0 +1,161 @@
+"""The outbox delivered to a real SMTP server on 127.0.0.1 (aiosmtpd), and to files."""
+
+from __future__ import annotations
+
+import email
+import socket
+from collections.abc import Iterator
+from datetime import timedelta
+from email import policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from workshops.dates import utcnow
+from workshops.extensions import db
+from workshops.mail import outbox
+from workshops.models import OutboxMessage, OutboxStatus
+
+
+class Inbox:
+    """What the SMTP server received, as parsed messages."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=policy.default)  # type: ignore[arg-type]
+        )
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def smtp(smtp_port) -> Iterator[Inbox]:  # type: ignore[no-untyped-def]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mail_app(make_app, smtp_port):  # type: ignore[no-untyped-def]
+    app = make_app(MAIL_BACKEND="smtp", MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_PORT=smtp_port)
+    with app.app_context():
+        yield app
+
+
+def queue_one(subject: str = "Inscription confirmée : Atelier SQL") -> OutboxMessage:
+    message = outbox.queue(
+        "confirmed",
+        "ada@example.org",
+        subject,
+        "Bonjour Ada,\n\nVotre place est réservée.",
+        "<p>Bonjour Ada,</p>",
+        attachment=("atelier-sql.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"),
+    )
+    db.session.commit()
+    return message
+
+
+def test_a_queued_message_reaches_the_smtp_server_with_its_parts(mail_app, smtp):
+    row = queue_one()
+    assert outbox.deliver_due().sent == 1
+    (received,) = smtp.messages
+    assert received["Subject"] == "Inscription confirmée : Atelier SQL"
+    assert received["To"] == "ada@example.org"
+    assert received["Message-ID"].startswith(f"<outbox-{row.id}.")
+    assert received.get_body(("plain",)).get_content().startswith("Bonjour Ada,")
+    assert received.get_body(("html",)).get_content().startswith("<p>Bonjour Ada,</p>")
+    (attachment,) = list(received.iter_attachments())
+    assert attachment.get_filename() == "atelier-sql.ics"
+    assert attachment.get_content_type() == "text/calendar"
+    db.session.refresh(row)
+    assert (row.status, row.attempts, row.last_error) == (OutboxStatus.SENT, 1, None)
+    assert outbox.deliver_due().sent == 0  # never twice
+
+
+def test_an_smtp_outage_loses_nothing_and_send_mail_delivers_exactly_once(mail_app, smtp_port):
+    row = queue_one()
+    failed = outbox.deliver_due()
+    assert (failed.sent, failed.failed) == (0, 1)
+    db.session.refresh(row)
+    assert row.status == OutboxStatus.PENDING
+    assert row.attempts == 1
+    assert "ConnectionRefusedError" in row.last_error
+    assert row.next_attempt_at > utcnow()
+    # Not due yet: nothing is tried again before the delay.
+    assert outbox.deliver_due().failed == 0
+    row.next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        result = mail_app.test_cli_runner().invoke(args=["send-mail"])
+        assert result.exit_code == 0, result.output
+        assert "Courriels envoyés : 1, en échec (nouvel essai plus tard) : 0." in result.output
+        assert mail_app.test_cli_runner().invoke(args=["send-mail"]).exit_code == 0
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1
+    db.session.refresh(row)
+    assert (row.status, row.attempts) == (OutboxStatus.SENT, 2)
+
+
+def test_retries_wait_longer_each_time_then_stop(mail_app):
+    assert [outbox.retry_delay(n) for n in (1, 2, 3)] == [
+        timedelta(minutes=1),
+        timedelta(minutes=2),
+        timedelta(minutes=4),
+    ]
+    assert outbox.retry_delay(30) == timedelta(hours=6)
+    mail_app.config["MAIL_MAX_ATTEMPTS"] = 2
+    row = queue_one()
+    outbox.deliver_due()
+    row.next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    outbox.deliver_due()
+    db.session.refresh(row)
+    assert (row.status, row.attempts) == (OutboxStatus.FAILED, 2)
+    outbox.retry(row)
+    db.session.commit()
+    assert row.status == OutboxStatus.PENDING
+
+
+def test_a_claimed_message_is_not_claimed_again_until_its_lease_ends(mail_app):
+    row = queue_one()
+    assert outbox.claim(10) == [row.id]
+    assert outbox.claim(10) == []
+    assert outbox.claim(10, now=utcnow() + outbox.LEASE + timedelta(seconds=1)) == [row.id]
+
+
+def test_nothing_is_queued_when_the_transaction_rolls_back(mail_app):
+    outbox.queue("confirmed", "ada@example.org", "Sujet", "Texte", "<p>Texte</p>")
+    db.session.rollback()
+    assert db.session.execute(db.select(OutboxMessage)).first() is None
+
+
+def test_the_default_backend_writes_eml_files(make_app, tmp_path):
+    app = make_app(MAIL_BACKEND="files", MAIL_FILES_FOLDER=str(tmp_path / "boite"))
+    with app.app_context():
+        queue_one()
+        assert outbox.deliver_due().sent == 1
+    (written,) = (tmp_path / "boite").glob("*.eml")
+    parsed = email.message_from_bytes(written.read_bytes(), policy=policy.default)
+    assert parsed["Subject"] == "Inscription confirmée : Atelier SQL"
