@@ -200,8 +200,6 @@ def test_an_organizer_promotes_by_hand_only_into_a_free_seat(app, create_event):
     waiting = service.sign_up(event, person(2)).registration
     with pytest.raises(service.RegistrationError):
         service.promote(waiting)
-    data = lifecycle.EventData.from_event(event)
-    data.capacity = 3
     event.capacity = 3  # as if raised without the automatic promotion
     service.promote(waiting)
     assert waiting.status == "confirmed"

@@ -21,6 +21,11 @@ TYPED_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y %H h %M", "%d/%m/
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
+def strip(value: str | None) -> str | None:
+    """A field filter: surrounding spaces and line breaks are never meant."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def one_line(value: str | None) -> str | None:
     """A field filter for one-line text (a title, a place, a name): line breaks, tabs and
     repeated spaces, pasted along with it, become single spaces."""

@@ -10,6 +10,7 @@ from ..calendar.views import agenda_links
 from ..dates import french_month
 from ..events.visibility import event_for_viewer, is_public
 from ..models import Event, EventStatus
+from ..registrations.forms import sign_up_context
 from ..security import private_page
 from ..text import render_markdown
 from ..urls import paginate_or_404
@@ -75,8 +76,6 @@ def detail(slug: str) -> str:
 
 def detail_page(event: Event, **context: object) -> str:
     """The session page; the sign-up view renders it again with its form and errors."""
-    from ..registrations.views import sign_up_context
-
     description, _ = render_markdown(event.description)
     agenda = agenda_links(event) if is_public(event) and not event.is_past() else None
     values = {**sign_up_context(event), **context}

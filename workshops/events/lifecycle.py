@@ -5,11 +5,11 @@ shows; the view commits once per request. Which operation a state allows is deci
 in `visibility.allowed_actions`; each operation checks it before acting.
 
 Operations that change an existing event first take the events write lock
-(`serialize_writes(EVENTS_LOCK)`) and the event's registrations lock (seats depend on its
-state and capacity), always in that order, then check the state read again under it: two organizers
-acting at once (unpublish and cancel, edit and cancel, publishing two identical copies)
-would otherwise both pass their check against the old state and both write. One scope
-for every event: organizer actions are rare, and the publish rule spans several events.
+(`serialize_writes(EVENTS_LOCK)`) and then the event's seats lock (seats depend on its
+state and capacity), then check the state read again under it: two organizers acting at
+once (unpublish and cancel, edit and cancel, publishing two identical copies) would
+otherwise both pass their check against the old state and both write. One scope for
+every event: organizer actions are rare, and the publish rule spans several events.
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ from ..forms import (
     choices,
     normalized_email,
     one_line,
+    strip,
 )
 from ..models import EventKind, UserRole
 
@@ -57,10 +58,6 @@ class LoginForm(Form):
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 #: A host name: dot-separated labels of letters, digits and inner hyphens (IDN letters too).
@@ -125,7 +122,7 @@ class EventForm(Form):
     summary = TextAreaField(
         "Résumé",
         description="Une ou deux phrases affichées dans le catalogue.",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Indiquez un résumé de la session."),
             Length(max=500, message="Le résumé ne doit pas dépasser 500 caractères."),
@@ -137,7 +134,7 @@ class EventForm(Form):
             "Au format Markdown : programme, prérequis, public visé… Pour un terme dans une "
             "autre langue, indiquez-la : [machine learning]{lang=en}."
         ),
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=20_000, message="La description est trop longue.")],
     )
     starts_at = ParisDateTimeField(
@@ -162,7 +159,7 @@ class EventForm(Form):
     online_url = URLField(
         "Lien de visioconférence",
         description="Si la session a lieu en ligne. Format attendu : https://…",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=500), _validate_http_url],
     )
     capacity = NumberField(
@@ -182,7 +179,7 @@ class EventForm(Form):
     themes = StringField(
         "Thématiques",
         description="Séparées par des virgules, par exemple : SQL, visualisation, MLOps.",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=500)],
     )
     organizers = MultiCheckboxField("Organisateurs et organisatrices", coerce=int)
@@ -241,7 +238,7 @@ class CancelForm(Form):
     reason = TextAreaField(
         "Motif de l’annulation",
         description="Il sera affiché sur la page publique de la session.",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Indiquez le motif de l’annulation."),
             Length(max=1000, message="Le motif ne doit pas dépasser 1 000 caractères."),
@@ -260,7 +257,7 @@ class UserForm(Form):
     # Fields in the order the page shows them, so the error summary lists them that way.
     name = StringField(
         "Nom affiché",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Saisissez le nom."), Length(max=200)],
     )
     email = EmailField(

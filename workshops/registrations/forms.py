@@ -5,12 +5,10 @@ from __future__ import annotations
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import Form, normalized_email, one_line
-from .service import SignUp
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
+from ..events.visibility import is_public
+from ..forms import Form, normalized_email, one_line, strip
+from ..models import Event
+from .service import SignUp, closed_reason, seats_left
 
 
 class SignUpForm(Form):
@@ -26,7 +24,7 @@ class SignUpForm(Form):
         "Adresse électronique",
         description="Format attendu : nom@domaine.fr. La confirmation vous sera envoyée à "
         "cette adresse.",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Indiquez votre adresse électronique."), normalized_email],
     )
     organisation = StringField(
@@ -41,7 +39,7 @@ class SignUpForm(Form):
         "Ce que vous attendez de la session",
         description="Facultatif : vos questions, votre niveau, un cas que vous aimeriez "
         "aborder. Seule l’équipe d’organisation le lit.",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             Optional(),
             Length(max=2000, message="Ce message ne doit pas dépasser 2 000 caractères."),
@@ -61,3 +59,16 @@ class SignUpForm(Form):
             organisation=self.organisation.data,
             message=self.message.data or "",
         )
+
+
+def sign_up_context(event: Event, form: SignUpForm | None = None) -> dict[str, object]:
+    """What the session page needs to offer signing up (or say why it cannot)."""
+    if not is_public(event):
+        return {"signup": None}
+    return {
+        "signup": {
+            "closed": closed_reason(event),
+            "seats_left": seats_left(event),
+            "form": form or SignUpForm(),
+        }
+    }

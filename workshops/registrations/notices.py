@@ -34,7 +34,7 @@ def _send(
     registration: Registration,
     subject: str,
     *,
-    with_ics: bool = False,
+    ics: tuple[str, str] | None = None,
     **context: object,
 ) -> None:
     event = registration.event
@@ -46,7 +46,7 @@ def _send(
         subject,
         render_template(f"mail/{kind}.txt", **values),
         render_template(f"mail/{kind}.html", subject=subject, **values),
-        attachment=event_ics(event) if with_ics else None,
+        attachment=ics,
         event_id=event.id,
     )
 
@@ -56,7 +56,7 @@ def confirmed(registration: Registration, token: str) -> None:
         "confirmed",
         registration,
         f"Inscription confirmée : {registration.event.title}",
-        with_ics=True,
+        ics=event_ics(registration.event),
         manage_url=manage_url(token),
     )
 
@@ -71,15 +71,13 @@ def waitlisted(registration: Registration, token: str, position: int | None) -> 
     )
 
 
-def already_registered(registration: Registration, token: str) -> None:
-    from .service import waitlist_position
-
+def already_registered(registration: Registration, token: str, position: int | None) -> None:
     _send(
         "already_registered",
         registration,
         f"Votre inscription : {registration.event.title}",
         manage_url=manage_url(token),
-        position=waitlist_position(registration),
+        position=position,
     )
 
 
@@ -88,7 +86,7 @@ def promoted(registration: Registration, token: str) -> None:
         "promoted",
         registration,
         f"Une place s’est libérée pour vous : {registration.event.title}",
-        with_ics=True,
+        ics=event_ics(registration.event),
         manage_url=manage_url(token),
     )
 
@@ -102,24 +100,26 @@ def cancelled(registration: Registration, *, by: str) -> None:
     )
 
 
-def event_cancelled(registration: Registration) -> None:
-    _send(
-        "event_cancelled",
-        registration,
-        f"Session annulée : {registration.event.title}",
-        with_ics=True,
-    )
+def event_cancelled(event: Event, registrations: list[Registration]) -> None:
+    """Everyone registered learns of the cancellation; the file marks it in their agenda."""
+    if not registrations:
+        return
+    ics = event_ics(event)
+    for registration in registrations:
+        _send("event_cancelled", registration, f"Session annulée : {event.title}", ics=ics)
 
 
-def event_changed(event: Event) -> None:
-    """Everyone registered (seat or waiting list) learns the new date or place."""
-    from .service import active_registrations, mint_link
-
-    for registration in active_registrations(event):
+def event_changed(event: Event, links: list[tuple[Registration, str]]) -> None:
+    """Everyone registered (seat or waiting list) learns the new date or place; `links`
+    pairs each registration with a fresh manage link token."""
+    if not links:
+        return
+    ics = event_ics(event)
+    for registration, token in links:
         _send(
             "event_changed",
             registration,
             f"Session modifiée : {event.title}",
-            with_ics=registration.status == "confirmed",
-            manage_url=manage_url(mint_link(registration)),
+            ics=ics if registration.status == "confirmed" else None,
+            manage_url=manage_url(token),
         )

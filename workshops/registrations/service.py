@@ -1,7 +1,7 @@
 """Signing up, cancelling and promoting: the seat rules, exact under concurrency.
 
 Every operation that changes who holds a seat first takes the event's registrations lock
-(`serialize_writes(registrations_lock(event_id))`), then reads the event and the counts
+(`serialize_writes(seats_lock(event_id))`), then reads the event and the counts
 again under it: forty people clicking "S'inscrire" in the same second for the last five
 seats are served one after the other, on every worker and host. The database is the
 backstop: triggers keep `events.confirmed_count` and a CHECK keeps it within capacity, so
@@ -14,10 +14,11 @@ transaction (workshops.mail.outbox): committed together, or not at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 
+from .. import throttle
 from ..dates import french_datetime, utcnow
 from ..events.lifecycle import PRACTICAL_FIELDS, EventChange, on_change, seats_lock
 from ..events.visibility import EventAction, is_public
@@ -27,19 +28,16 @@ from ..models import Event, EventStatus, ManageLink, Registration, RegistrationS
 from . import notices
 from .tokens import new_token, token_hash
 
-registrations_lock = seats_lock
-
 
 @on_change
 def _follow_event(event: Event, change: EventChange) -> None:
     """Tell registered people of a cancellation or a new date or place; give seats added
     by a higher capacity to the waiting list."""
     if change.action == EventAction.CANCEL:
-        for registration in active_registrations(event):
-            notices.event_cancelled(registration)
+        notices.event_cancelled(event, active_registrations(event))
     elif change.action == EventAction.EDIT and change.before and change.after:
         if is_public(event) and change.changed(*PRACTICAL_FIELDS):
-            notices.event_changed(event)
+            notices.event_changed(event, [(r, mint_link(r)) for r in active_registrations(event)])
         before, after = change.before.capacity, change.after.capacity
         if after is None or (before is not None and after > before):
             fill_free_seats(event)
@@ -90,20 +88,34 @@ class SignUpResult:
     created: bool
 
 
+def count_attempt(
+    address: str, max_attempts: int, window: timedelta, now: datetime | None = None
+) -> int:
+    """Count one sign-up attempt from this client address (the shared throttle); seconds
+    to wait when it already made `max_attempts` in `window`, else 0."""
+    now = now or utcnow()
+    key = f"signup-ip:{address}"
+    wait = throttle.retry_after([throttle.Limit(key, max_attempts, window)], now)
+    if not wait:
+        throttle.prune(now)
+        throttle.hit(key, now, keep_for=window)
+    return wait
+
+
 def sign_up(event: Event, data: SignUp, now: datetime | None = None) -> SignUpResult:
     """Register `data.email` to `event`: a seat if one is free, else the waiting list.
 
     Idempotent: an address already registered gets no second registration, only a mail
     with a fresh link to the one it has. The caller shows the same page either way.
     """
-    serialize_writes(registrations_lock(event.id))
+    serialize_writes(seats_lock(event.id))
     now = now or utcnow()
     reason = closed_reason(event, now)
     if reason:
         raise RegistrationError(reason)
     existing = active_registration(event.id, data.email)
     if existing is not None:
-        notices.already_registered(existing, mint_link(existing))
+        notices.already_registered(existing, mint_link(existing), waitlist_position(existing))
         return SignUpResult(existing, created=False)
     free = seats_left(event)
     status = (
@@ -191,7 +203,7 @@ def cancel_registration(
     Returns False when it was cancelled already (a double click, a second tab): nothing
     changes and nobody is mailed twice. `by` is "participant" or "organizer".
     """
-    serialize_writes(registrations_lock(registration.event_id))
+    serialize_writes(seats_lock(registration.event_id))
     if registration.status == RegistrationStatus.CANCELLED:
         return False
     now = now or utcnow()
@@ -233,7 +245,7 @@ def fill_free_seats(event: Event, now: datetime | None = None) -> list[Registrat
 
 def promote(registration: Registration, now: datetime | None = None) -> None:
     """An organizer gives a seat to this person, ahead of the waiting list's order."""
-    serialize_writes(registrations_lock(registration.event_id))
+    serialize_writes(seats_lock(registration.event_id))
     if registration.status != RegistrationStatus.WAITLISTED:
         raise RegistrationError("Seule une personne sur liste d’attente peut recevoir une place.")
     event = registration.event

@@ -18,37 +18,22 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 
-from .. import throttle
-from ..dates import utcnow
-from ..events.visibility import event_for_viewer, is_public
+from ..catalogue.views import detail_page
+from ..events.visibility import event_for_viewer
 from ..extensions import db
 from ..models import Event, RegistrationStatus
 from ..security import private_page, secret_url
-from .forms import SignUpForm
+from .forms import SignUpForm, sign_up_context
 from .service import (
     RegistrationError,
     cancel_registration,
-    closed_reason,
+    count_attempt,
     registration_for_token,
-    seats_left,
     sign_up,
     waitlist_position,
 )
 
 bp = Blueprint("registrations", __name__)
-
-
-def sign_up_context(event: Event, form: SignUpForm | None = None) -> dict[str, object]:
-    """What the session page needs to offer signing up (or say why it cannot)."""
-    if not is_public(event):
-        return {"signup": None}
-    return {
-        "signup": {
-            "closed": closed_reason(event),
-            "seats_left": seats_left(event),
-            "form": form or SignUpForm(),
-        }
-    }
 
 
 def _public_event(slug: str) -> Event:
@@ -58,28 +43,17 @@ def _public_event(slug: str) -> Event:
     return event
 
 
-def _throttled(now) -> int:  # type: ignore[no-untyped-def]
-    """Count this request against its address; seconds to wait when over the limit."""
-    config = current_app.config
-    window = timedelta(seconds=config["SIGNUP_THROTTLE_WINDOW_SECONDS"])
-    key = f"signup-ip:{request.remote_addr or 'unknown'}"
-    wait = throttle.retry_after(
-        [throttle.Limit(key, config["SIGNUP_MAX_PER_ADDRESS"], window)], now
-    )
-    if not wait:
-        throttle.prune(now)
-        throttle.hit(key, now, keep_for=window)
-    return wait
-
-
 @bp.post("/ateliers/<slug>/inscription")
 def sign_up_view(slug: str) -> Response | tuple[str, int, dict[str, str]]:
     """Sign up; the answer never says whether the address was registered already."""
-    from ..catalogue.views import detail_page
-
     event = _public_event(slug)
     form = SignUpForm()
-    wait = _throttled(utcnow())
+    config = current_app.config
+    wait = count_attempt(
+        request.remote_addr or "unknown",
+        config["SIGNUP_MAX_PER_ADDRESS"],
+        timedelta(seconds=config["SIGNUP_THROTTLE_WINDOW_SECONDS"]),
+    )
     db.session.commit()
     if wait:
         page = detail_page(
