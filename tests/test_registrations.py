@@ -354,3 +354,18 @@ def test_sign_ups_are_throttled_per_address(make_app, create_event):
 def test_a_forged_token_is_a_404(client, create_event):
     assert client.get("/inscriptions/" + "A" * 43).status_code == 404
     assert client.post("/inscriptions/" + "A" * 43).status_code == 404
+
+
+def test_the_confirmation_mail_reads_well_and_carries_the_event(app, create_event):
+    event = create_event("Atelier SQL")
+    service.sign_up(event, person(1))
+    db.session.commit()
+    message = db.session.execute(db.select(OutboxMessage)).scalar_one()
+    assert message.subject == "Inscription confirmée : Atelier SQL"
+    assert message.text_body.startswith("Bonjour Personne 1,\n\nVotre inscription est confirmée")
+    assert (
+        f"Page de la session : http://localhost/ateliers/{event.slug}\n\n"
+        "Le fichier joint ajoute la session à votre agenda." in message.text_body
+    )
+    assert message.attachment_name == f"{event.slug}.ics"
+    assert f"UID:{event.uid}" in message.attachment
