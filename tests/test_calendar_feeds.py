@@ -644,3 +644,28 @@ def test_the_catalogue_says_its_calendar_ignores_the_search(client, varied):
     page = client.get("/ateliers?type=atelier&q=requetes").text
     assert "pas la recherche par mots" in page
     assert "pas la recherche par mots" not in client.get("/ateliers?type=atelier").text
+
+
+def test_the_feed_gives_the_place_and_orders_same_time_sessions_by_creation(client, create_event):
+    start = utcnow().replace(microsecond=0) + timedelta(days=3)
+    first = create_event("Première", starts_at=start)
+    second = create_event("Seconde", starts_at=start, location="Autre salle")
+    seen = read_alike(feed(client).data)
+    assert [s.uid for s in seen] == [first.uid, second.uid]
+    assert [s.location for s in seen] == ["Ségur, Paris", "Autre salle"]
+
+
+def test_feeds_answer_with_csrf_protection_on(make_app, create_event):
+    """A feed URL is a GET with no token: its filter form must not ask for one."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        create_event("Atelier", theme_names=["SQL"])
+        client = app.test_client()
+        assert client.get("/calendrier.ics?theme=sql").status_code == 200
+        assert client.get("/calendrier?theme=sql").status_code == 200
+
+
+def test_an_old_draft_does_not_move_last_modified(app, create_event):
+    window = timedelta(days=30)
+    create_event("Brouillon ancien", status=EventStatus.DRAFT, days=-40)
+    assert feeds.feed_last_modified([], window) is None

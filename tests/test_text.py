@@ -372,3 +372,22 @@ def test_character_references_cannot_bring_back_forbidden_characters(entity):
 def test_a_mailto_link_shows_its_address_only_when_it_is_one():
     assert markdown_to_text("[a](mailto:ana@example.org)") == "a (ana@example.org)"
     assert markdown_to_text("[a](mailto:javascript:alert(1))") == "a (mailto:javascript:alert(1))"
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        ("une ligne  \nforcée", "une ligne\nforcée"),
+        ("[**gras**](https://x.org)", "gras (https://x.org)"),
+        ("[un *mot* clé](https://x.org)", "un mot clé (https://x.org)"),
+        ("[ana@example.org](mailto:ana@example.org)", "ana@example.org"),
+        ("```\nA = MAX  \n```", "A = MAX  "),
+        ("```\nMAX\n```", "MAX"),
+        ("[https://*x*.org](https://x.org)", "https://x.org"),
+        ("Texte\n\n    x = 1", "Texte\n\nx = 1"),
+        ("avant\n\n![](https://x.org/i.png)\n\naprès", "avant\n\naprès"),
+        ("1. un\n\n- deux", "1. un\n\n- deux"),
+    ],
+)
+def test_markdown_to_text_edge_cases(source, text):
+    assert markdown_to_text(source) == text

@@ -73,7 +73,7 @@ def feed_themes() -> list[Theme]:
 
 def feed_filter_form(args: MultiDict[str, str], themes: Sequence[Theme]) -> EventFilterForm:
     """The feed filters as a form offering `themes` (see feed_themes), for /calendrier too."""
-    form = EventFilterForm(args, meta={"csrf": False})
+    form = EventFilterForm(args)
     form.set_themes(list(themes))
     return form
 

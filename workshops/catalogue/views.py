@@ -23,7 +23,7 @@ bp = Blueprint("catalogue", __name__, url_prefix="/ateliers")
 @bp.get("")
 def index() -> tuple[str, int]:
     """Upcoming sessions with filters; an invalid filter is reported and ignored (400)."""
-    form = FilterForm(request.args, meta={"csrf": False})
+    form = FilterForm(request.args)
     form.set_themes(themes_in_use())
     valid = form.validate() if request.args else True
     filters = form.to_filters()
