@@ -95,6 +95,9 @@ def start_server(database_url: str, tmp_path: Path, *, unlocked: bool = False) -
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(WORKERS),
+                # The access log goes to the same file: tests/test_logs.py reads it.
+                "--access-logfile",
+                "-",
                 "tests.concurrency_wsgi:app",
             ],
             cwd=ROOT,

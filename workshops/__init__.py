@@ -45,6 +45,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_security(app)
 
+    from .logs import redact_access_logs
+
+    redact_access_logs()
+
     from .errors import register_error_handlers
 
     register_error_handlers(app)
@@ -155,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from .core import bp as core_bp
     from .offer.views import bp as offer_bp
     from .organizer.views import bp as organizer_bp
+    from .registrations.participant_views import bp as participants_bp
     from .registrations.views import bp as registrations_bp
 
     app.register_blueprint(core_bp)
@@ -163,6 +168,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(organizer_bp)
     app.register_blueprint(registrations_bp)
+    app.register_blueprint(participants_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -107,7 +107,11 @@ def page() -> tuple[str, int]:
 
 def subscription(name: str, params: dict[str, str]) -> dict[str, str]:
     """The ways to subscribe to one feed, for the page."""
-    url = url_for("calendar.feed", **params, _external=True)
+    return feed_links(name, url_for("calendar.feed", **params, _external=True))
+
+
+def feed_links(name: str, url: str) -> dict[str, str]:
+    """A feed's address and the links that subscribe an agenda to it."""
     return {
         "name": name,
         "url": url,

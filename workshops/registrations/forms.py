@@ -72,3 +72,14 @@ def sign_up_context(event: Event, form: SignUpForm | None = None) -> dict[str, o
             "form": form or SignUpForm(),
         }
     }
+
+
+class SignInRequestForm(Form):
+    """/mes-inscriptions: the address to mail a sign-in link to."""
+
+    email = EmailField(
+        "Adresse électronique",
+        description="L’adresse utilisée pour vous inscrire. Format attendu : nom@domaine.fr.",
+        filters=[strip],
+        validators=[DataRequired("Indiquez votre adresse électronique."), normalized_email],
+    )
