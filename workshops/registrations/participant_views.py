@@ -69,10 +69,7 @@ def index() -> str:
         participant=participant,
         upcoming=upcoming,
         past=past,
-        feed=feed_links(
-            feed_name(),
-            url_for("participants.feed", token=participants.feed_token(participant), _external=True),
-        ),
+        feed=feed_links(feed_name(), feed_url(participant)),
         form=ActionForm(),
     )
 
@@ -92,9 +89,11 @@ def request_link() -> Response | tuple[str, int, dict[str, str]]:
             "Patientez quelques minutes, puis réessayez.",
             "error",
         )
-        return render_template("participants/request.html", form=form), 429, {
-            "Retry-After": str(wait)
-        }
+        return (
+            render_template("participants/request.html", form=form),
+            429,
+            {"Retry-After": str(wait)},
+        )
     if not form.validate_on_submit():
         return render_template("participants/request.html", form=form), 422, {}
     participants.request_sign_in(
@@ -199,6 +198,11 @@ def sign_out() -> Response:
     session.pop(SESSION_KEY, None)
     flash("Vous êtes déconnecté de votre espace.", "success")
     return redirect(url_for(".index"))
+
+
+def feed_url(participant: Participant) -> str:
+    token = participants.feed_token(participant)
+    return url_for("participants.feed", token=token, _external=True)
 
 
 def feed_name() -> str:
