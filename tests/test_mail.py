@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import email
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from email import policy
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.htmlcheck import ROOT
 from workshops.dates import utcnow
 from workshops.extensions import db
 from workshops.mail import outbox
@@ -159,3 +166,55 @@ def test_the_default_backend_writes_eml_files(make_app, tmp_path):
     (written,) = (tmp_path / "boite").glob("*.eml")
     parsed = email.message_from_bytes(written.read_bytes(), policy=policy.default)
     assert parsed["Subject"] == "Inscription confirmée : Atelier SQL"
+
+
+def start_worker(app, smtp_port: int, tmp_path, name: str):  # type: ignore[no-untyped-def]
+    env = {
+        **os.environ,
+        "WORKSHOPS_INSTANCE_PATH": str(tmp_path / "instance"),
+        "WORKSHOPS_SECRET_KEY": "test-secret",
+        "WORKSHOPS_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "WORKSHOPS_MAIL_BACKEND": "smtp",
+        "WORKSHOPS_MAIL_SMTP_HOST": "127.0.0.1",
+        "WORKSHOPS_MAIL_SMTP_PORT": str(smtp_port),
+    }
+    env.pop("DATABASE_URL", None)
+    with (tmp_path / f"{name}.log").open("w") as log:
+        return subprocess.Popen(  # noqa: S603 - our own command
+            [
+                str(Path(sys.executable).parent / "flask"),
+                "--app",
+                "wsgi",
+                "mail-worker",
+                "--interval",
+                "0.2",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def test_two_mail_workers_never_send_a_message_twice(mail_app, smtp, smtp_port, tmp_path):
+    """Two long-running workers (as on two hosts) share the outbox: every message arrives
+    once. On PostgreSQL the claims skip locked rows; on SQLite they take the write lock."""
+    rows = [queue_one(f"Message {n}") for n in range(120)]
+    workers = [start_worker(mail_app, smtp_port, tmp_path, f"worker-{n}") for n in (1, 2)]
+    try:
+        deadline = time.monotonic() + 90
+        while len(smtp.messages) < len(rows) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)  # a duplicate would arrive now
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        codes = [worker.wait(timeout=30) for worker in workers]
+    logs = [(tmp_path / f"worker-{n}.log").read_text() for n in (1, 2)]
+    assert codes == [0, 0], logs
+    assert all(log.rstrip().endswith("Arrêt de l’envoi des courriels.") for log in logs), logs
+    subjects = sorted(message["Subject"] for message in smtp.messages)
+    assert subjects == sorted(f"Message {n}" for n in range(120))
+    db.session.expire_all()
+    assert {row.status for row in rows} == {OutboxStatus.SENT}
+    assert {row.attempts for row in rows} == {1}

@@ -1,9 +1,14 @@
-"""Flask commands: `flask init`, `flask create-user`, `flask send-mail`."""
+"""Flask commands: `flask init`, `flask create-user`, and the mail and personal-data
+commands meant for cron (`send-mail`, `send-reminders`, `purge-personal-data`) or for a
+service manager (`mail-worker`)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -21,6 +26,27 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(mail_worker_command)
+    app.cli.add_command(send_reminders_command)
+    app.cli.add_command(purge_personal_data_command)
+
+
+#: Where links in mails point when SERVER_NAME is not set (the development server).
+LOCAL_BASE_URL = "http://127.0.0.1:5000"
+
+
+@contextmanager
+def links_context() -> Iterator[None]:
+    """Mails written by a command carry absolute links: built from SERVER_NAME (and
+    PREFERRED_URL_SCHEME) in production, from the local address otherwise."""
+    if current_app.config.get("SERVER_NAME"):
+        yield
+        return
+    click.echo(
+        f"SERVER_NAME n’est pas défini : les liens des courriels pointent vers {LOCAL_BASE_URL}."
+    )
+    with current_app.test_request_context(base_url=LOCAL_BASE_URL):
+        yield
 
 
 @click.command("init")
@@ -104,4 +130,80 @@ def send_mail_command() -> None:
     done = deliver_all()
     click.echo(
         f"Courriels envoyés : {done.sent}, en échec (nouvel essai plus tard) : {done.failed}."
+    )
+
+
+@click.command("mail-worker")
+@click.option("--interval", type=float, help="Seconds between two looks at the outbox.")
+@with_appcontext
+def mail_worker_command(interval: float | None) -> None:
+    """Deliver the outbox until stopped (SIGTERM or Ctrl-C end it after the current message).
+
+    Several workers, on several hosts, may run at once: each claims its messages, so that
+    none is sent twice (see workshops.mail.outbox).
+    """
+    from .mail.outbox import deliver_all
+
+    pause = interval if interval is not None else current_app.config["MAIL_WORKER_INTERVAL_SECONDS"]
+    stopping = threading.Event()
+
+    def stop(signum: int, _frame: object) -> None:
+        stopping.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop)
+    click.echo(f"Envoi des courriels en continu (toutes les {pause:g} s). Arrêt : Ctrl-C.")
+    while not stopping.is_set():
+        try:
+            done = deliver_all()
+        except Exception as error:  # the database is away: try again at the next round
+            db.session.rollback()
+            click.echo(f"Envoi interrompu, nouvel essai dans {pause:g} s : {error}", err=True)
+        else:
+            if done.sent or done.failed:
+                click.echo(f"Courriels envoyés : {done.sent}, en échec : {done.failed}.")
+        db.session.remove()
+        stopping.wait(pause)
+    click.echo("Arrêt de l’envoi des courriels.")
+
+
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command() -> None:
+    """Queue the reminder of tomorrow's sessions (cron, once a day or every hour); a
+    person is reminded once, however often it runs."""
+    from .registrations.reminders import send_reminders
+
+    with links_context():
+        count = send_reminders()
+    click.echo(f"Rappels mis en file d’envoi : {count}.")
+
+
+@click.command("purge-personal-data")
+@click.option(
+    "--older-than",
+    default=None,
+    help="Age of the sessions to anonymize, e.g. 12m (months) or 90d (days); "
+    "PERSONAL_DATA_MONTHS by default.",
+)
+@with_appcontext
+def purge_personal_data_command(older_than: str | None) -> None:
+    """Anonymize registrations of sessions that ended long ago, keeping the counts."""
+    from .dates import utcnow
+    from .registrations.personal_data import cutoff, parse_age, purge_personal_data
+
+    if older_than is None:
+        older_than = f"{current_app.config['PERSONAL_DATA_MONTHS']}m"
+    text = older_than
+    try:
+        count, unit = parse_age(text)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--older-than") from None
+    now = utcnow()
+    done = purge_personal_data(cutoff(count, unit, now), now)
+    db.session.commit()
+    click.echo(
+        f"Inscriptions anonymisées : {done.registrations}. Courriels supprimés : "
+        f"{done.messages}. Liens de connexion supprimés : {done.sign_in_links}. "
+        f"Personnes sans inscription supprimées : {done.participants}."
     )

@@ -11,6 +11,7 @@ from flask import render_template, url_for
 
 from ..calendar.feeds import calendar_bytes
 from ..calendar.ical import CalendarMeta
+from ..dates import french_datetime
 from ..mail.outbox import queue
 from ..models import Event, Registration
 
@@ -123,3 +124,14 @@ def event_changed(event: Event, links: list[tuple[Registration, str]]) -> None:
             ics=ics if registration.status == "confirmed" else None,
             manage_url=manage_url(token),
         )
+
+
+def reminder(registration: Registration, token: str) -> None:
+    _send(
+        "reminder",
+        registration,
+        f"Rappel : {registration.event.title}, {french_datetime(registration.event.starts_at)}",
+        ics=event_ics(registration.event),
+        manage_url=manage_url(token),
+    )
+
