@@ -238,3 +238,63 @@ def test_negative_control_an_unlocked_path_overbooks(database_for_server, tmp_pa
         stop(server)
     assert statuses == [200] * PEOPLE, server.log.read_text()[-3000:]
     assert overbooked(seats(database_for_server))
+
+
+def register_people(database_url: str, slug: str, count: int) -> dict[str, str]:
+    """Sign `count` people up through the domain; each address's manage-link token."""
+    from workshops.models import Event, OutboxMessage
+    from workshops.registrations import service
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x", "TESTING": True})
+    tokens = {}
+    with app.app_context(), app.test_request_context():
+        event = db.session.execute(db.select(Event).where(Event.slug == slug)).scalar_one()
+        for n in range(count):
+            service.sign_up(
+                event,
+                service.SignUp(name=f"Avant {n}", email=f"a{n}@example.org", organisation="X"),
+            )
+        db.session.commit()
+        for message in db.session.execute(db.select(OutboxMessage)).scalars():
+            tokens[message.recipient] = message.text_body.split("/inscriptions/")[1].split()[0]
+        db.session.remove()
+        db.engine.dispose()
+    return tokens
+
+
+def test_cancellations_and_sign_ups_together_leave_no_seat_free_while_people_wait(
+    database_for_server, tmp_path
+):
+    """Five seats, ten people waiting. At the same instant, three people with a seat and
+    three waiting cancel while twenty more sign up: afterwards nobody waits while a seat is
+    free, the seats went in arrival order, and the counter matches the rows."""
+    server = start_server(database_for_server, tmp_path)
+    try:
+        slug = create_five_seat_event(database_for_server)
+        tokens = register_people(database_for_server, slug, SEATS + 10)
+        leaving = [f"a{n}@example.org" for n in (0, 2, 4, 6, 8, 10)]
+        paths = [f"/inscriptions/{tokens[email]}?" for email in leaving] + [
+            f"/ateliers/{slug}/inscription?"
+            + urllib.parse.urlencode(
+                {"name": f"Nouveau {n}", "email": f"n{n}@example.org", "organisation": "DINUM"}
+            )
+            for n in range(20)
+        ]
+        statuses = fire(paths, server.url)
+    finally:
+        stop(server)
+    assert statuses == [302] * len(paths), server.log.read_text()[-3000:]
+    rows = seats(database_for_server)
+    by_status = {
+        status: [id_ for id_, s in rows if s == status]
+        for status in ("confirmed", "waitlisted", "cancelled")
+    }
+    assert len(by_status["cancelled"]) == len(leaving)
+    assert len(by_status["confirmed"]) == SEATS  # nobody waits while a seat is free
+    assert len(by_status["waitlisted"]) == (SEATS + 10) - len(leaving) - SEATS + 20
+    assert max(by_status["confirmed"]) < min(by_status["waitlisted"])  # in arrival order
+    engine = create_engine(database_for_server)
+    with engine.connect() as connection:
+        counter = connection.execute(text("SELECT confirmed_count FROM events")).scalar_one()
+    engine.dispose()
+    assert counter == SEATS

@@ -5,43 +5,22 @@ from __future__ import annotations
 import email
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
 from email import policy
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests.htmlcheck import ROOT
+from tests.smtp import Inbox, free_port, start_smtp
 from workshops.dates import utcnow
 from workshops.extensions import db
 from workshops.mail import outbox
 from workshops.models import OutboxMessage, OutboxStatus
-
-
-class Inbox:
-    """What the SMTP server received, as parsed messages."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=policy.default)  # type: ignore[arg-type]
-        )
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -51,9 +30,7 @@ def smtp_port() -> int:
 
 @pytest.fixture
 def smtp(smtp_port) -> Iterator[Inbox]:  # type: ignore[no-untyped-def]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
+    inbox, controller = start_smtp(smtp_port)
     try:
         yield inbox
     finally:
@@ -110,9 +87,7 @@ def test_an_smtp_outage_loses_nothing_and_send_mail_delivers_exactly_once(mail_a
     assert outbox.deliver_due().failed == 0
     row.next_attempt_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
+    inbox, controller = start_smtp(smtp_port)
     try:
         result = mail_app.test_cli_runner().invoke(args=["send-mail"])
         assert result.exit_code == 0, result.output

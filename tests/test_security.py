@@ -1,25 +1,33 @@
 """Security headers on every route, trusted hosts, and the proxy setup."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from flask import Response, request, url_for
 
 from workshops.extensions import db
-from workshops.models import ThrottleHit
-from workshops.registrations import service
+from workshops.models import OutboxMessage, ThrottleHit
+from workshops.registrations import participants, service
 from workshops.security import secret_url
 
 
-def sample_urls(app, event, user, token: str = "") -> list[str]:
-    """One concrete URL for every GET route of the app (`token`: a registration's link)."""
-    values = {"slug": event.slug, "event_id": event.id, "user_id": user.id, "token": token}
+def sample_urls(app, event, user, tokens: dict[str, str] | None = None) -> list[str]:
+    """One concrete URL for every GET route of the app (`tokens`: a real token for each
+    endpoint whose URL holds one)."""
+    tokens = tokens or {}
     filenames = {"static": "app.css", "core.dsfr_asset": "dsfr.min.css"}
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods or rule.endpoint in ("boom", "secret"):
                 continue
+            values = {
+                "slug": event.slug,
+                "event_id": event.id,
+                "user_id": user.id,
+                "token": tokens.get(rule.endpoint, ""),
+            }
             args = {name: values.get(name) or filenames[rule.endpoint] for name in rule.arguments}
             urls.append(url_for(rule.endpoint, **args))
     return urls
@@ -63,14 +71,25 @@ def test_every_route_sends_the_security_headers(app, client, admin, create_event
         registration = service.sign_up(
             event, service.SignUp(name="Ada", email="ada@example.org", organisation="DINUM")
         ).registration
-        token = service.mint_link(registration)
+        tokens = {"registrations.manage": service.mint_link(registration)}
+        participants.request_sign_in(
+            "ada@example.org", minutes=60, max_per_email=5, window=timedelta(hours=1)
+        )
+        mail = db.session.execute(
+            db.select(OutboxMessage).where(OutboxMessage.kind == "sign_in")
+        ).scalar_one()
+        tokens["participants.sign_in"] = mail.text_body.split("/connexion/")[1].split()[0]
+        tokens["participants.feed"] = participants.feed_token(
+            participants.participant_for("ada@example.org")
+        )
     db.session.commit()
-    urls = sample_urls(app, event, admin, token)
+    urls = sample_urls(app, event, admin, tokens)
     assert len(urls) >= 15
     for url in urls:
         with client.get(url) as response:
             assert response.status_code in (200, 302), url  # the login page redirects
-            assert_secure_headers(response, url, secret=token in url)
+            secret = any(token in url for token in tokens.values())
+            assert_secure_headers(response, url, secret=secret)
             assert "Strict-Transport-Security" not in response.headers, url
 
 

@@ -59,7 +59,8 @@ def init_command(no_demo: bool) -> None:
     upgrade(directory=current_app.extensions["migrate"].directory)
     login_file = Path(current_app.instance_path) / DEMO_LOGIN_FILE
     if not no_demo and is_empty():
-        email, password = load_demo()
+        with links_context():
+            email, password = load_demo()
         db.session.commit()
         login_file.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(login_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -62,6 +62,8 @@ THEME_LANGUAGES = {"Machine learning": "en", "MLOps": "en", "Open data": "en"}
 CATALOGUE_PER_PAGE = 12
 #: Events per back-office list page.
 BACKOFFICE_PER_PAGE = 25
+#: Messages per page of the back office's outbox.
+OUTBOX_PER_PAGE = 50
 
 #: Calendar feeds: how long an event stays in /calendrier.ics after it ends (a month counts
 #: 30.44 days), and how often calendar clients are asked to read the feed again.

@@ -10,7 +10,16 @@ from .accounts.users import create_user
 from .dates import PARIS, utcnow
 from .events.lifecycle import EventData, cancel_event, create_event, publish_event
 from .extensions import db
-from .models import Event, EventKind, EventStatus, User, UserRole
+from .models import (
+    Event,
+    EventKind,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    User,
+    UserRole,
+)
+from .registrations.service import SignUp, sign_up
 
 DEMO_EMAIL = "organisatrice.demo@example.org"
 
@@ -52,9 +61,11 @@ DEMO_EVENTS: list[dict[str, Any]] = [
             "## Prérequis\n\nAucun : venez avec votre ordinateur."
         ),
         "location": f"{SEGUR}, salle 4.312",
-        "capacity": 12,
+        # Small, and full: the demo shows seats and a waiting list.
+        "capacity": 8,
         "theme_names": ["SQL", "Exploration de données"],
         "organizers": ("admin",),
+        "registrations": 10,
     },
     {
         "days": 10,
@@ -81,6 +92,7 @@ DEMO_EVENTS: list[dict[str, Any]] = [
         "capacity": 20,
         "theme_names": ["Machine learning", "Python"],
         "organizers": ("admin", "host"),
+        "registrations": 5,
     },
     {
         "days": 21,
@@ -155,8 +167,53 @@ DEMO_EVENTS: list[dict[str, Any]] = [
         "capacity": 12,
         "theme_names": ["Visualisation"],
         "organizers": ("admin",),
+        "registrations": 9,
     },
 ]
+
+#: Demo participants (addresses at example.org, which never receives mail).
+DEMO_PEOPLE = [
+    ("Léa Dubois", "Mon Suivi Justice"),
+    ("Thomas Nguyen", "Aides Jeunes"),
+    ("Inès Moreau", "Domifa"),
+    ("Julien Lefèvre", "DossierFacile"),
+    ("Sarah Haddad", "Pass Culture"),
+    ("Hugo Petit", "Signal Conso"),
+    ("Chloé Garnier", "Mes Aides Réno"),
+    ("Mehdi Roux", "1000 premiers jours"),
+    ("Manon Lambert", "Aides Territoires"),
+    ("Paul Girard", "Zéro Logement Vacant"),
+]
+
+
+#: Accented letters of the demo names, as an address writes them.
+_PLAIN = str.maketrans("éèêëïîç", "eeeeiic")
+
+
+def demo_email(name: str) -> str:
+    """ "Léa Dubois" -> "lea.dubois@example.org"."""
+    return name.lower().translate(_PLAIN).replace(" ", ".") + "@example.org"
+
+
+def add_demo_registrations(event: Event, count: int) -> None:
+    """Sign demo people up, as the form would (seats, then the waiting list, and their
+    mails in the outbox). A past session gets its seats directly: nobody signs up to it."""
+    for name, organisation in DEMO_PEOPLE[:count]:
+        if event.is_past():
+            db.session.add(
+                Registration(
+                    event=event,
+                    name=name,
+                    email=demo_email(name),
+                    organisation=organisation,
+                    status=RegistrationStatus.CONFIRMED,
+                    created_at=event.starts_at - timedelta(days=10),
+                    confirmed_at=event.starts_at - timedelta(days=10),
+                )
+            )
+        else:
+            sign_up(event, SignUp(name=name, email=demo_email(name), organisation=organisation))
+    db.session.flush()
 
 
 def load_demo() -> tuple[str, str]:
@@ -177,6 +234,7 @@ def load_demo() -> tuple[str, str]:
         ends = starts + timedelta(hours=fields.pop("hours"))
         status = fields.pop("status", EventStatus.PUBLISHED)
         organizers = [people[key] for key in fields.pop("organizers")]
+        registrations = fields.pop("registrations", 0)
         fields.setdefault("description", "")
         data = EventData(
             starts_at=starts,
@@ -189,4 +247,5 @@ def load_demo() -> tuple[str, str]:
             publish_event(event)
         if status == EventStatus.CANCELLED:
             cancel_event(event, CANCEL_REASON)
+        add_demo_registrations(event, registrations)
     return DEMO_EMAIL, password

@@ -221,7 +221,8 @@ def register_security(app: Flask) -> None:
         headers = response.headers
         for name, value in STATIC_HEADERS.items():
             headers.setdefault(name, value)
-        headers["Referrer-Policy"] = g.get("referrer_policy", "strict-origin-when-cross-origin")
+        # Popped, not read: a test (or a script) may serve several requests in one app context.
+        headers["Referrer-Policy"] = g.pop("referrer_policy", "strict-origin-when-cross-origin")
         if (request.path + "/").startswith(PRIVATE_PATH_PREFIX):
             headers["Cache-Control"] = "no-store"
         if request.is_secure:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import pytest
 
 from ..conftest import SCREENSHOTS, browser_tools_required
 from ..htmlcheck import ROOT
+from ..smtp import Inbox, free_port, start_smtp
 
 CHROMIUM = os.environ.get("WORKSHOPS_CHROMIUM", "/usr/bin/chromium")
 #: Flags for this closed network: no background requests to Google's services.
@@ -45,12 +45,6 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "mobile": {"width": 375, "height": 812}}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class LiveServer:
     url: str
@@ -59,6 +53,8 @@ class LiveServer:
     password: str
     process: subprocess.Popen = field(repr=False)  # type: ignore[type-arg]
     log: Path = field(repr=False)
+    #: Mail the app sent, received by a real SMTP server on 127.0.0.1.
+    inbox: Inbox = field(repr=False)
 
 
 def _skip_or_fail(reason: str) -> None:
@@ -71,6 +67,9 @@ def _skip_or_fail(reason: str) -> None:
 def live_server(request, tmp_path_factory) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]
     """gunicorn serving the app with demo data, once per database backend."""
     instance = tmp_path_factory.mktemp(f"instance-{request.param}")
+    smtp_port = free_port()
+    inbox, smtp = start_smtp(smtp_port)
+    request.addfinalizer(smtp.stop)
     env = {
         **os.environ,
         "WORKSHOPS_INSTANCE_PATH": str(instance),
@@ -78,6 +77,9 @@ def live_server(request, tmp_path_factory) -> Iterator[LiveServer]:  # type: ign
         # Plain http on 127.0.0.1: a Secure cookie would never be sent back.
         "WORKSHOPS_SESSION_COOKIE_SECURE": "false",
         "WORKSHOPS_PREFERRED_URL_SCHEME": '"http"',
+        "WORKSHOPS_MAIL_BACKEND": "smtp",
+        "WORKSHOPS_MAIL_SMTP_HOST": "127.0.0.1",
+        "WORKSHOPS_MAIL_SMTP_PORT": str(smtp_port),
     }
     env.pop("DATABASE_URL", None)
     database = None
@@ -98,7 +100,7 @@ def live_server(request, tmp_path_factory) -> Iterator[LiveServer]:  # type: ign
     )
     assert init.returncode == 0, init.stdout + init.stderr
     email, password = (instance / "demo-login.txt").read_text().split()
-    port = _free_port()
+    port = free_port()
     log = instance / "gunicorn.log"
     with log.open("w") as output:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(  # noqa: S603 - our own command
@@ -130,7 +132,7 @@ def live_server(request, tmp_path_factory) -> Iterator[LiveServer]:  # type: ign
             process.kill()
             pytest.fail(f"gunicorn did not start:\n{log.read_text()}")
         time.sleep(0.2)
-    yield LiveServer(url, request.param, email, password, process, log)
+    yield LiveServer(url, request.param, email, password, process, log, inbox)
     process.terminate()
     process.wait(timeout=10)
     if database:
@@ -238,7 +240,11 @@ class Visitor:
         errors = [
             f"{text} ({url})"
             for text, url in self.console_errors
-            if not (text.startswith("Failed to load resource") and url in self.error_documents)
+            # The console names the page with its #fragment (a form posted to "…#inscription").
+            if not (
+                text.startswith("Failed to load resource")
+                and url.split("#")[0] in self.error_documents
+            )
         ]
         assert not errors, "browser console errors:\n" + "\n".join(errors)
 

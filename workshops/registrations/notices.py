@@ -134,4 +134,3 @@ def reminder(registration: Registration, token: str) -> None:
         ics=event_ics(registration.event),
         manage_url=manage_url(token),
     )
-

@@ -150,9 +150,7 @@ def export_person(email: str) -> dict[str, Any]:
         return value.isoformat() if value else None
 
     messages = db.session.execute(
-        db.select(OutboxMessage)
-        .where(OutboxMessage.recipient == email)
-        .order_by(OutboxMessage.id)
+        db.select(OutboxMessage).where(OutboxMessage.recipient == email).order_by(OutboxMessage.id)
     ).scalars()
     return {
         "adresse": email,
