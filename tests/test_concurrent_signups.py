@@ -245,7 +245,14 @@ def register_people(database_url: str, slug: str, count: int) -> dict[str, str]:
     from workshops.models import Event, OutboxMessage
     from workshops.registrations import service
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x", "TESTING": True})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "x",
+            "TESTING": True,
+            "MAIL_DELIVER_AFTER_COMMIT": False,  # no thread left holding a connection
+        }
+    )
     tokens = {}
     with app.app_context(), app.test_request_context():
         event = db.session.execute(db.select(Event).where(Event.slug == slug)).scalar_one()
