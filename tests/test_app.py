@@ -15,7 +15,7 @@ from workshops import MIGRATIONS_DIR, create_app
 from workshops.dates import PARIS, utcnow
 from workshops.errors import render_error
 from workshops.extensions import db
-from workshops.models import Event, Theme, User
+from workshops.models import Event, Registration, Theme, User
 
 
 def test_app_refuses_to_start_without_a_secret_key(tmp_path):
@@ -181,6 +181,11 @@ def test_init_loads_demo_data_once_and_prints_the_login(make_app):
     assert "Données de démonstration chargées." in first.output
     assert "http://127.0.0.1:5000" in first.output
     assert "organisatrice.demo@example.org" in first.output
+    outbox_folder = Path(app.instance_path) / "outbox"
+    assert (
+        f"Courriels : écrits en fichiers .eml dans {outbox_folder}, pas envoyés (réglez "
+        'MAIL_BACKEND = "smtp" pour les envoyer).'
+    ) in first.output
     login_file = Path(app.instance_path) / "demo-login.txt"
     assert oct(login_file.stat().st_mode & 0o777) == "0o600"
     with app.app_context():
@@ -192,6 +197,13 @@ def test_init_loads_demo_data_once_and_prints_the_login(make_app):
     with app.app_context():
         assert db.session.execute(db.select(db.func.count(Event.id))).scalar_one() == count
         assert db.session.execute(db.select(db.func.count(User.id))).scalar_one() == 2
+        # The demo shows seats and a waiting list; nothing counted twice on a second init.
+        statuses = dict(
+            db.session.execute(
+                db.select(Registration.status, db.func.count()).group_by(Registration.status)
+            ).all()
+        )
+        assert statuses == {"confirmed": 22, "waitlisted": 2}
 
 
 def test_demo_login_works(make_app):

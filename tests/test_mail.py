@@ -20,6 +20,7 @@ from tests.smtp import Inbox, free_port, start_smtp
 from workshops.dates import utcnow
 from workshops.extensions import db
 from workshops.mail import outbox
+from workshops.mail.transport import describe
 from workshops.models import OutboxMessage, OutboxStatus
 
 
@@ -193,3 +194,47 @@ def test_two_mail_workers_never_send_a_message_twice(mail_app, smtp, smtp_port, 
     db.session.expire_all()
     assert {row.status for row in rows} == {OutboxStatus.SENT}
     assert {row.attempts for row in rows} == {1}
+
+
+def test_describe_says_where_mail_goes(tmp_path):
+    config = {"MAIL_BACKEND": "smtp", "MAIL_SMTP_HOST": "smtp.example.org", "MAIL_SMTP_PORT": 587}
+    assert describe(config, "/i") == "Courriels : envoyés par SMTP à smtp.example.org:587."
+    files = {"MAIL_BACKEND": "files", "MAIL_FILES_FOLDER": str(tmp_path)}
+    assert describe(files, "/i") == (
+        f"Courriels : écrits en fichiers .eml dans {tmp_path}, pas envoyés "
+        '(réglez MAIL_BACKEND = "smtp" pour les envoyer).'
+    )
+
+
+def test_a_mail_written_to_a_file_logs_one_line_without_any_logging_setup(tmp_path):
+    """As under `make run`: nothing configures logging, the line still shows."""
+    env = {
+        **os.environ,
+        "WORKSHOPS_INSTANCE_PATH": str(tmp_path / "instance"),
+        "WORKSHOPS_SECRET_KEY": "test-secret",
+        "WORKSHOPS_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    env.pop("DATABASE_URL", None)
+    script = (
+        "from wsgi import app\n"
+        "from workshops.extensions import db\n"
+        "from workshops.mail import outbox\n"
+        "with app.app_context():\n"
+        "    db.create_all()\n"
+        "    outbox.queue('confirmed', 'ada@example.org', 'Sujet', 'Texte', '<p>Texte</p>')\n"
+        "    db.session.commit()\n"
+        "    outbox.deliver_all()\n"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "Courriel écrit dans" in line]
+    assert line.endswith("(à ada@example.org : Sujet)")
+    assert " INFO workshops.mail.transport: " in line

@@ -45,9 +45,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_security(app)
 
-    from .logs import redact_access_logs
+    from .logs import log_to_stderr_by_default, redact_access_logs
 
     redact_access_logs()
+    log_to_stderr_by_default()
 
     from .errors import register_error_handlers
 

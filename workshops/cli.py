@@ -17,6 +17,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from .extensions import db
+from .mail.transport import describe as describe_mail
 from .models import UserRole
 
 DEMO_LOGIN_FILE = "demo-login.txt"
@@ -68,6 +69,7 @@ def init_command(no_demo: bool) -> None:
             handle.write(f"{email}\n{password}\n")
         click.echo("Données de démonstration chargées.")
     click.echo("Base de données à jour.")
+    click.echo(describe_mail(current_app.config, current_app.instance_path))
     click.echo("Le service est disponible sur http://127.0.0.1:5000")
     if login_file.exists():
         email, password = login_file.read_text(encoding="utf-8").split("\n")[:2]

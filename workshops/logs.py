@@ -47,3 +47,15 @@ def redact_access_logs() -> None:
         logger = logging.getLogger(name)
         if _FILTER not in logger.filters:
             logger.addFilter(_FILTER)
+
+
+def log_to_stderr_by_default() -> None:
+    """Show the app's own INFO lines (a mail written to a file, a delivery failure) when
+    nothing else configured logging: Python would print only warnings and above."""
+    logger = logging.getLogger("workshops")
+    if logger.handlers or logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)

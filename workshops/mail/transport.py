@@ -95,11 +95,26 @@ def smtp_transport(config: dict[str, Any]) -> Transport:
     return send
 
 
+def files_folder(config: dict[str, Any], instance_path: str) -> Path:
+    return Path(config["MAIL_FILES_FOLDER"] or os.path.join(instance_path, "outbox"))
+
+
 def configured_transport(config: dict[str, Any], instance_path: str) -> Transport:
     backend = config["MAIL_BACKEND"]
     if backend == "smtp":
         return smtp_transport(config)
     if backend == "files":
-        folder = config["MAIL_FILES_FOLDER"] or os.path.join(instance_path, "outbox")
-        return file_transport(Path(folder))
+        return file_transport(files_folder(config, instance_path))
     raise ValueError(f"MAIL_BACKEND must be 'smtp' or 'files', not {backend!r}")
+
+
+def describe(config: dict[str, Any], instance_path: str) -> str:
+    """Where mail goes, in a sentence for the person starting the app."""
+    if config["MAIL_BACKEND"] == "smtp":
+        return (
+            f"Courriels : envoyés par SMTP à {config['MAIL_SMTP_HOST']}:{config['MAIL_SMTP_PORT']}."
+        )
+    return (
+        f"Courriels : écrits en fichiers .eml dans {files_folder(config, instance_path)}, "
+        'pas envoyés (réglez MAIL_BACKEND = "smtp" pour les envoyer).'
+    )
