@@ -159,7 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from .catalogue.views import bp as catalogue_bp
     from .core import bp as core_bp
     from .offer.views import bp as offer_bp
-    from .organizer.people import bp as people_bp
+    from .organizer.people_views import bp as people_bp
     from .organizer.views import bp as organizer_bp
     from .registrations.participant_views import bp as participants_bp
     from .registrations.views import bp as registrations_bp

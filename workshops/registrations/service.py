@@ -165,6 +165,18 @@ def active_registrations(event: Event) -> list[Registration]:
     )
 
 
+def registrations_by_status(event: Event) -> dict[str, list[Registration]]:
+    """Every registration of `event` by status, each in arrival order (for the waiting
+    list, its order), for the organizers' page and export."""
+    groups: dict[str, list[Registration]] = {status.value: [] for status in RegistrationStatus}
+    rows = db.session.execute(
+        db.select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
+    ).scalars()
+    for row in rows:
+        groups[row.status].append(row)
+    return groups
+
+
 def mint_link(registration: Registration) -> str:
     """A new secret link token to this registration (one per mail that carries one)."""
     token, hashed = new_token()

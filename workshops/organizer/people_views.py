@@ -5,21 +5,18 @@ workshops.mail."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from wtforms import BooleanField, EmailField
 from wtforms.validators import DataRequired
 
-from ..dates import french_datetime
 from ..extensions import db
 from ..forms import Form, normalized_email, strip
 from ..mail import outbox
-from ..models import Event, OutboxMessage, OutboxStatus, Registration, RegistrationStatus
+from ..models import Event, OutboxMessage, OutboxStatus, Registration
 from ..permissions import role_required
-from ..registrations import personal_data, service
+from ..registrations import exports, personal_data, service
 from ..urls import paginate_or_404
 
 bp = Blueprint("people", __name__, url_prefix="/organisation")
@@ -44,17 +41,6 @@ def _registration_or_404(event: Event, registration_id: int) -> Registration:
     return registration
 
 
-def event_registrations(event: Event) -> dict[str, list[Registration]]:
-    """The event's registrations by status, each in arrival order (the waiting list's)."""
-    rows = db.session.execute(
-        db.select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
-    ).scalars()
-    groups: dict[str, list[Registration]] = {status.value: [] for status in RegistrationStatus}
-    for row in rows:
-        groups[row.status].append(row)
-    return groups
-
-
 @bp.get("/sessions/<int:event_id>/inscriptions")
 @role_required()
 def registrations(event_id: int) -> str:
@@ -62,7 +48,7 @@ def registrations(event_id: int) -> str:
     return render_template(
         "organizer/registrations.html",
         event=event,
-        groups=event_registrations(event),
+        groups=service.registrations_by_status(event),
         seats_left=service.seats_left(event),
         closed=service.closed_reason(event),
     )
@@ -100,40 +86,16 @@ def promote(event_id: int, registration_id: int) -> Response:
     return redirect(url_for(".registrations", event_id=event.id))
 
 
-#: The CSV's columns, for a spreadsheet (Excel opens UTF-8 with a BOM and semicolons).
-CSV_COLUMNS = ("Statut", "Position", "Nom", "Adresse", "Organisation", "Message", "Inscription")
-
-
 @bp.get("/sessions/<int:event_id>/inscriptions.csv")
 @role_required()
 def registrations_csv(event_id: int) -> Response:
     """People registered, for a sign-in sheet or a spreadsheet."""
     event = _event_or_404(event_id)
-    groups = event_registrations(event)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(CSV_COLUMNS)
-    for status in RegistrationStatus:
-        for position, row in enumerate(groups[status.value], start=1):
-            writer.writerow(
-                (
-                    status.label,
-                    position if status == RegistrationStatus.WAITLISTED else "",
-                    *(_spreadsheet_safe(v) for v in (row.name, row.email, row.organisation)),
-                    _spreadsheet_safe(row.message),
-                    french_datetime(row.created_at),
-                )
-            )
-    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
+    response = Response(exports.attendees_csv(event), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="inscriptions-{event.slug}.csv"'
     )
     return response
-
-
-def _spreadsheet_safe(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @bp.get("/courriels")
