@@ -238,3 +238,32 @@ def test_a_mail_written_to_a_file_logs_one_line_without_any_logging_setup(tmp_pa
     [line] = [line for line in result.stderr.splitlines() if "Courriel écrit dans" in line]
     assert line.endswith("(à ada@example.org : Sujet)")
     assert " INFO workshops.mail.transport: " in line
+
+
+def test_a_sent_message_keeps_no_secret_link(mail_app, smtp):
+    """Only the SHA-256 of a link's token is kept, so that a copy of the database opens
+    nothing: once sent, the outbox's copy of the mail loses the tokens too."""
+    link = "https://ateliers.example/inscriptions/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcdef"
+    signin = (
+        "https://ateliers.example/mes-inscriptions/connexion/Zz9_Yy8-Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0Pp"
+    )
+    row = outbox.queue(
+        "confirmed",
+        "ada@example.org",
+        "Sujet",
+        f"Gérer : {link}\nConnexion : {signin}\n",
+        f'<p><a href="{link}">Gérer</a> <a href="{signin}">Connexion</a></p>',
+    )
+    db.session.commit()
+    assert outbox.deliver_due().sent == 1
+    (received,) = smtp.messages
+    assert link in received.get_body(("plain",)).get_content()
+    db.session.refresh(row)
+    assert row.text_body == (
+        "Gérer : https://ateliers.example/inscriptions/[secret]\n"
+        "Connexion : https://ateliers.example/mes-inscriptions/connexion/[secret]\n"
+    )
+    assert row.html_body == (
+        '<p><a href="https://ateliers.example/inscriptions/[secret]">Gérer</a> '
+        '<a href="https://ateliers.example/mes-inscriptions/connexion/[secret]">Connexion</a></p>'
+    )

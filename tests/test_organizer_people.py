@@ -247,3 +247,32 @@ def test_a_wrong_address_is_refused(client, organizer, email, message):
     assert response.mimetype == "text/html"
     if message:
         assert message in response.text
+
+
+def test_a_cancelled_session_offers_no_seat_to_give(client, organizer, full_event):
+    from workshops.events import lifecycle
+
+    full_event.capacity = 3  # a free seat, and someone waiting
+    db.session.commit()
+    page = client.get(f"/organisation/sessions/{full_event.id}/inscriptions").text
+    assert "Donner une place" in page
+    lifecycle.cancel_event(full_event, "Salle indisponible.")
+    db.session.commit()
+    page = client.get(f"/organisation/sessions/{full_event.id}/inscriptions").text
+    assert "Donner une place" not in page
+    waiting = service.active_registration(full_event.id, "p3@example.org")
+    path = f"/organisation/sessions/{full_event.id}/inscriptions/{waiting.id}/place"
+    refused = client.get(client.post(path).headers["Location"]).text
+    assert "La session est annulée : personne ne peut y recevoir de place." in refused
+
+
+def test_deleting_an_unknown_address_says_there_was_nothing(client, organizer, full_event):
+    done = client.post(
+        "/organisation/donnees-personnelles",
+        data={"email": "inconnu@example.org", "action": "supprimer", "confirm": "y"},
+    )
+    text = client.get(done.headers["Location"]).text
+    assert (
+        "Aucune inscription n’est enregistrée pour inconnu@example.org : rien à supprimer." in text
+    )
+    assert "sont supprimées" not in text

@@ -113,10 +113,16 @@ def test_opening_the_link_spends_nothing_until_the_button(client, mailed_events)
         assert page.headers["Cache-Control"] == "no-store"
         assert "Voir mes inscriptions" in page.text
     assert client.post(f"/mes-inscriptions/connexion/{token}").status_code == 302
+    # A double click: the second POST finds the link spent, but the person signed in.
     again = client.post(f"/mes-inscriptions/connexion/{token}")
-    assert again.status_code == 404
-    assert "Ce lien de connexion n’est plus valable" in again.text
-    assert client.get(f"/mes-inscriptions/connexion/{token}").status_code == 404
+    assert (again.status_code, again.headers["Location"]) == (302, "/mes-inscriptions")
+    assert client.get(f"/mes-inscriptions/connexion/{token}").status_code == 302
+    # Someone else (another browser) with the spent link gets nothing.
+    other = client.application.test_client()
+    refused = other.post(f"/mes-inscriptions/connexion/{token}")
+    assert refused.status_code == 404
+    assert "Ce lien de connexion n’est plus valable" in refused.text
+    assert other.get(f"/mes-inscriptions/connexion/{token}").status_code == 404
 
 
 def test_an_expired_or_forged_link_opens_nothing(app, client, mailed_events):
@@ -273,3 +279,54 @@ def test_a_forged_feed_token_is_a_404(client, mailed_events, token):
 
 def test_a_signed_out_visitor_cannot_change_the_feed(client, mailed_events):
     assert client.post("/mes-inscriptions/calendrier").status_code == 403
+
+
+def test_a_session_of_a_deleted_participant_never_opens_someone_else(app, client, mailed_events):
+    """Ids are reused (SQLite hands out the last deleted one): a cookie naming a
+    participant id must not open the next person's space once the first one is gone."""
+    from workshops.registrations import personal_data
+
+    signed_in(client)
+    with client.session_transaction() as session:
+        stale = dict(session["participant"])
+    with app.test_request_context():
+        personal_data.forget_person(ADA)
+    db.session.commit()
+    other = app.test_client()
+    signed_in(other, "premier@example.org")  # may well get Ada's old id
+    with client.session_transaction() as session:
+        session["participant"] = stale
+    page = client.get("/mes-inscriptions").text
+    assert "premier@example.org" not in page
+    assert "Recevoir mon lien de connexion" in page
+
+
+def test_signing_out_ends_every_copy_of_the_session(app, client, mailed_events):
+    signed_in(client)
+    with client.session_transaction() as session:
+        copy = dict(session["participant"])
+    client.post("/mes-inscriptions/deconnexion")
+    thief = app.test_client()
+    with thief.session_transaction() as session:
+        session["participant"] = copy
+    assert "Recevoir mon lien de connexion" in thief.get("/mes-inscriptions").text
+    full, _ = mailed_events
+    mine = service.active_registration(full.id, ADA)
+    assert thief.post(f"/mes-inscriptions/{mine.id}/annuler").status_code == 403
+    signed_in(client)  # signing in again works
+    assert (
+        "Inscriptions de <strong>ada@example.org</strong>." in client.get("/mes-inscriptions").text
+    )
+
+
+def test_too_many_requests_from_one_address_say_how_long_to_wait(app, client, mailed_events):
+    app.config["SIGNUP_MAX_PER_ADDRESS"] = 1
+    assert client.post("/mes-inscriptions", data={"email": ADA}).status_code == 302
+    refused = client.post("/mes-inscriptions", data={"email": ADA})
+    assert refused.status_code == 429
+    assert 3590 < int(refused.headers["Retry-After"]) <= 3600
+    assert (
+        "Vous avez envoyé beaucoup de demandes en peu de temps. Réessayez dans 60 minutes."
+        in refused.text
+    )
+    assert len(sign_in_mails()) == 1

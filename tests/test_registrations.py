@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -347,7 +348,12 @@ def test_sign_ups_are_throttled_per_address(make_app, create_event):
             )
         refused = client.post(f"/ateliers/{event.slug}/inscription", data=form(email="b@x.org"))
         assert refused.status_code == 429
-        assert int(refused.headers["Retry-After"]) > 0
+        wait = int(refused.headers["Retry-After"])
+        assert 3590 < wait <= 3600  # the hour's window, not "a few minutes"
+        assert (
+            "Vous avez envoyé beaucoup de demandes en peu de temps. Réessayez dans 60 minutes."
+            in refused.text
+        )
         assert len(statuses(event)) == 2
 
 
@@ -369,3 +375,108 @@ def test_the_confirmation_mail_reads_well_and_carries_the_event(app, create_even
     )
     assert message.attachment_name == f"{event.slug}.ics"
     assert f"UID:{event.uid}" in message.attachment
+
+
+def test_nobody_is_given_a_seat_at_a_cancelled_or_started_session(app, create_event):
+    event = create_event(capacity=1)
+    service.sign_up(event, person(1))
+    waiting = service.sign_up(event, person(2)).registration
+    db.session.commit()
+    lifecycle.cancel_event(event, "Salle indisponible.")
+    event.capacity = 2  # a seat is free, but the session will not take place
+    db.session.commit()
+    with pytest.raises(service.RegistrationError) as refused:
+        service.promote(waiting)
+    assert str(refused.value) == "La session est annulée : personne ne peut y recevoir de place."
+    started = create_event("Commencée", capacity=1)
+    service.sign_up(started, person(3))
+    late = service.sign_up(started, person(4)).registration
+    started.capacity = 2
+    db.session.commit()
+    with pytest.raises(service.RegistrationError) as refused:
+        service.promote(late, now=started.starts_at)
+    assert str(refused.value) == "La session a commencé : personne ne peut y recevoir de place."
+    service.promote(late, now=started.starts_at - timedelta(minutes=1))
+    assert late.status == "confirmed"
+
+
+def test_the_manage_page_of_a_cancelled_session_offers_no_cancel_button(client, create_event):
+    event = create_event(capacity=3)
+    response = client.post(f"/ateliers/{event.slug}/inscription", data=form())
+    assert response.status_code == 302
+    token = manage_token()
+    assert "Annuler mon inscription" in client.get(f"/inscriptions/{token}").text
+    lifecycle.cancel_event(event, "Salle indisponible.")
+    db.session.commit()
+    page = client.get(f"/inscriptions/{token}").text
+    assert "Cette session est annulée" in page
+    assert "Annuler mon inscription" not in page
+    refused = client.post(f"/inscriptions/{token}")
+    assert refused.status_code == 302
+    assert (
+        "Cette session est annulée : rien à annuler de votre côté."
+        in client.get(f"/inscriptions/{token}").text
+    )
+    assert statuses(event) == [("ada@example.org", "confirmed")]
+
+
+def test_an_address_gets_a_limited_number_of_sign_up_mails(make_app, create_user):  # type: ignore[no-untyped-def]
+    """Signing someone else's address up again and again (from many client addresses)
+    would flood their mailbox: beyond SIGNUP_MAX_PER_EMAIL an hour, nothing more is sent,
+    and the page looks the same."""
+    app = make_app(SIGNUP_MAX_PER_EMAIL=2)
+    with app.app_context():
+        client = app.test_client()
+        event = create_event_in(app, create_user)
+        answers = [
+            client.post(f"/ateliers/{event.slug}/inscription", data=form()) for _ in range(4)
+        ]
+        assert {(a.status_code, a.headers["Location"]) for a in answers} == {
+            (302, f"/ateliers/{event.slug}/inscription/envoyee")
+        }
+        assert [kind for kind, _, _ in outbox()] == ["confirmed", "already_registered"]
+
+
+def create_event_in(app, create_user):  # type: ignore[no-untyped-def]
+    from workshops.models import EventKind
+
+    start = (lifecycle.utcnow() + timedelta(days=3)).replace(microsecond=0)
+    event = lifecycle.create_event(
+        lifecycle.EventData(
+            kind=EventKind.WORKSHOP,
+            title="Atelier",
+            summary="",
+            description="",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            location="Paris",
+            capacity=5,
+        ),
+        create_user(email="o@example.org"),
+    )
+    lifecycle.publish_event(event)
+    db.session.commit()
+    return event
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"name": "Urgent : voir https://evil.example/login"},
+            "Ce champ ne doit pas contenir d’adresse web.",
+        ),
+        ({"name": "Voir www.evil.example"}, "Ce champ ne doit pas contenir d’adresse web."),
+        ({"organisation": "http://evil.example"}, "Ce champ ne doit pas contenir d’adresse web."),
+        ({"name": "\u200b\u2060"}, "Indiquez votre prénom et votre nom."),
+        ({"organisation": "\u200b"}, "Indiquez votre startup d’État ou votre organisation."),
+    ],
+)
+def test_names_with_a_web_address_or_nothing_visible_are_refused(
+    client, create_event, fields, message
+):
+    event = create_event()
+    response = client.post(f"/ateliers/{event.slug}/inscription", data=form(**fields))
+    assert response.status_code == 422
+    assert message in response.text
+    assert statuses(event) == []

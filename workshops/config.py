@@ -76,6 +76,9 @@ CALENDAR_REFRESH_MINUTES = 60
 SIGNUP_THROTTLE_WINDOW_SECONDS = 60 * 60
 SIGNUP_MAX_PER_ADDRESS = 30
 SIGNIN_MAX_PER_EMAIL = 5
+#: Sign-up mails (confirmation, "already registered"…) to one address in that window; a
+#: stranger signing someone up again and again stops there (the page looks the same).
+SIGNUP_MAX_PER_EMAIL = 10
 #: How long a mailed sign-in link to /mes-inscriptions works, and how long the session it
 #: opens lasts.
 SIGNIN_LINK_MINUTES = 60

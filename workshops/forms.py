@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -30,6 +32,30 @@ def one_line(value: str | None) -> str | None:
     """A field filter for one-line text (a title, a place, a name): line breaks, tabs and
     repeated spaces, pasted along with it, become single spaces."""
     return " ".join(value.split()) if isinstance(value, str) else value
+
+
+#: A web address where none belongs: a name or an organisation shown in mails we send
+#: (a link there would lend our sender to someone else's message).
+_WEB_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)", re.IGNORECASE)
+
+
+def no_web_address(form: FlaskForm, field: Field) -> None:
+    if field.data and _WEB_ADDRESS.search(field.data):
+        raise ValidationError("Ce champ ne doit pas contenir d’adresse web.")
+
+
+class Visible:
+    """Validator: at least one visible character (not only spaces, zero-width or other
+    invisible characters, which DataRequired lets through)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if field.data and not any(
+            unicodedata.category(character)[0] not in "CZ" for character in field.data
+        ):
+            raise ValidationError(self.message)
 
 
 def normalized_email(form: FlaskForm, field: Field) -> None:

@@ -5,7 +5,8 @@ an access log line is read by more people, and kept longer, than the mail that c
 it. A filter on the loggers that write request lines (werkzeug's development server,
 gunicorn's access and error logs) replaces each token with "[secret]" before anything is
 written. It is installed by the app itself (`create_app`), so that no deployment flag can
-be forgotten: gunicorn's loggers exist before the app is loaded in each worker.
+be forgotten: gunicorn's loggers exist before the app is loaded in each worker. The
+outbox applies the same `redact` to the copy it keeps of a mail once it is sent.
 """
 
 from __future__ import annotations

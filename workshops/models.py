@@ -428,6 +428,9 @@ class Participant(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     calendar_nonce: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    #: What a /mes-inscriptions session cookie must hold besides the id: ids are reused
+    #: after a deletion, and signing out draws a new one, which ends every copy.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -103,3 +103,14 @@ def prune(now: datetime) -> int:
     """Delete expired hits, of every key; returns how many. Cheap: `expires_at` is indexed."""
     result = db.session.execute(db.delete(ThrottleHit).where(ThrottleHit.expires_at <= now))
     return result.rowcount or 0
+
+
+def wait_words(seconds: int) -> str:
+    """ "45 secondes", or whole minutes rounded up from one minute on ("60 minutes"): how
+    long a throttled person waits, for their message."""
+    if seconds < 60:
+        amount, unit = seconds, "seconde"
+    else:
+        amount, unit = -(-seconds // 60), "minute"
+    plural = "s" if amount > 1 else ""
+    return f"{amount} {unit}{plural}"

@@ -97,9 +97,4 @@ def is_safe_next(target: str | None) -> bool:
 
 def wait_message(seconds: int) -> str:
     """'Réessayez dans 45 secondes', or in whole minutes, rounded up, from one minute on."""
-    if seconds < 60:
-        amount, unit = seconds, "seconde"
-    else:
-        amount, unit = -(-seconds // 60), "minute"
-    plural = "s" if amount > 1 else ""
-    return f"Trop de tentatives de connexion. Réessayez dans {amount} {unit}{plural}."
+    return f"Trop de tentatives de connexion. Réessayez dans {throttle.wait_words(seconds)}."

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from ..dates import utcnow
 from ..extensions import db
 from ..locking import serialize_writes
+from ..logs import redact
 from ..models import OutboxMessage, OutboxStatus
 from .transport import TransportError, build_message, configured_transport
 
@@ -140,6 +141,9 @@ def deliver_due(limit: int = 50, now: datetime | None = None) -> Delivery:
             row.status = OutboxStatus.SENT
             row.sent_at = sent_now
             row.last_error = None
+            # The links' tokens were for the recipient: the copy kept here loses them.
+            row.text_body = redact(row.text_body)
+            row.html_body = redact(row.html_body)
         db.session.commit()
     return delivery
 

@@ -11,10 +11,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from wtforms import BooleanField, EmailField
 from wtforms.validators import DataRequired
 
+from ..dates import utcnow
 from ..extensions import db
 from ..forms import Form, normalized_email, strip
 from ..mail import outbox
-from ..models import Event, OutboxMessage, OutboxStatus, Registration
+from ..models import Event, EventStatus, OutboxMessage, OutboxStatus, Registration
 from ..permissions import role_required
 from ..registrations import exports, personal_data, service
 from ..urls import paginate_or_404
@@ -50,6 +51,8 @@ def registrations(event_id: int) -> str:
         event=event,
         groups=service.registrations_by_status(event),
         seats_left=service.seats_left(event),
+        # Seats are given and taken back only while the session is still to come.
+        can_change=event.status == EventStatus.PUBLISHED and event.starts_at > utcnow(),
         closed=service.closed_reason(event),
     )
 
@@ -180,10 +183,13 @@ def personal_data_page() -> Response | str | tuple[str, int]:
             ), 422
         count = personal_data.forget_person(email)
         db.session.commit()
-        flash(
-            f"Les données de {email} sont supprimées ({count} inscription(s) anonymisée(s)).",
-            "success",
-        )
+        if count:
+            flash(
+                f"Les données de {email} sont supprimées ({count} inscription(s) anonymisée(s)).",
+                "success",
+            )
+        else:
+            flash(f"Aucune inscription n’est enregistrée pour {email} : rien à supprimer.", "info")
         return redirect(url_for(".personal_data_page"))
     forget.email.data = email
     return render_template(

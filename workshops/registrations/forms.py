@@ -6,7 +6,7 @@ from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..events.visibility import is_public
-from ..forms import Form, normalized_email, one_line, strip
+from ..forms import Form, Visible, no_web_address, normalized_email, one_line, strip
 from ..models import Event
 from .service import SignUp, closed_reason, seats_left
 
@@ -17,7 +17,9 @@ class SignUpForm(Form):
         filters=[one_line],
         validators=[
             DataRequired("Indiquez votre prénom et votre nom."),
+            Visible("Indiquez votre prénom et votre nom."),
             Length(max=200, message="Le nom ne doit pas dépasser 200 caractères."),
+            no_web_address,
         ],
     )
     email = EmailField(
@@ -32,7 +34,9 @@ class SignUpForm(Form):
         filters=[one_line],
         validators=[
             DataRequired("Indiquez votre startup d’État ou votre organisation."),
+            Visible("Indiquez votre startup d’État ou votre organisation."),
             Length(max=200, message="Ce champ ne doit pas dépasser 200 caractères."),
+            no_web_address,
         ],
     )
     message = TextAreaField(

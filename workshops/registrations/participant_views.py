@@ -3,6 +3,7 @@ personal calendar feed /mon-calendrier/<token>.ics."""
 
 from __future__ import annotations
 
+import hmac
 from datetime import datetime, timedelta
 
 from flask import (
@@ -29,11 +30,11 @@ from ..security import private_page, secret_url
 from . import participants
 from .forms import SignInRequestForm
 from .notices import event_url
-from .service import cancel_registration, count_attempt
+from .service import cancel_registration, count_attempt, too_many_message
 
 bp = Blueprint("participants", __name__)
 
-#: Session key: {"id": participant id, "until": ISO time the session ends}.
+#: Session key: {"id": participant id, "token": their session token, "until": ISO time}.
 SESSION_KEY = "participant"
 
 
@@ -42,19 +43,25 @@ class ActionForm(FlaskForm):
 
 
 def current_participant(now: datetime | None = None) -> Participant | None:
-    """The signed-in participant; None when signed out, expired, or their data deleted."""
+    """The signed-in participant; None when signed out, expired, signed out elsewhere, or
+    their data deleted (an id alone is not enough: ids are reused)."""
     data = session.get(SESSION_KEY)
     if not isinstance(data, dict):
         return None
     try:
         until = datetime.fromisoformat(data["until"])
         participant_id = int(data["id"])
+        token = str(data["token"])
     except (KeyError, TypeError, ValueError):
         return None
     if until <= (now or utcnow()):
         session.pop(SESSION_KEY, None)
         return None
-    return db.session.get(Participant, participant_id)
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or not hmac.compare_digest(participant.session_token, token):
+        session.pop(SESSION_KEY, None)
+        return None
+    return participant
 
 
 @bp.get("/mes-inscriptions")
@@ -85,8 +92,7 @@ def request_link() -> Response | tuple[str, int, dict[str, str]]:
     db.session.commit()
     if wait:
         flash(
-            "Vous avez envoyé beaucoup de demandes en peu de temps. "
-            "Patientez quelques minutes, puis réessayez.",
+            too_many_message(wait),
             "error",
         )
         return (
@@ -117,6 +123,15 @@ def link_sent() -> str:
     )
 
 
+def _already_signed_in(token: str) -> Response | None:
+    """A spent link opened again by the person it signed in (a double click, the back
+    button): their list, rather than an error."""
+    participant = current_participant()
+    if participant is None or participants.sign_in_link_email(token) != participant.email:
+        return None
+    return redirect(url_for(".index"))
+
+
 def _invalid_link() -> tuple[str, int]:
     return render_template("participants/invalid_link.html", form=SignInRequestForm()), 404
 
@@ -127,7 +142,7 @@ def sign_in(token: str) -> str | tuple[str, int]:
     """Show a button: mail scanners open links, and must not spend a single-use one."""
     private_page()
     if participants.valid_sign_in_link(token) is None:
-        return _invalid_link()
+        return _already_signed_in(token) or _invalid_link()
     return render_template("participants/sign_in.html", token=token, form=ActionForm())
 
 
@@ -140,10 +155,11 @@ def use_link(token: str) -> Response | tuple[str, int]:
     participant = participants.use_sign_in_link(token)
     db.session.commit()
     if participant is None:
-        return _invalid_link()
+        return _already_signed_in(token) or _invalid_link()
     hours = current_app.config["PARTICIPANT_SESSION_HOURS"]
     session[SESSION_KEY] = {
         "id": participant.id,
+        "token": participant.session_token,
         "until": (utcnow() + timedelta(hours=hours)).isoformat(),
     }
     return redirect(url_for(".index"))
@@ -194,7 +210,12 @@ def new_feed() -> Response:
 
 @bp.post("/mes-inscriptions/deconnexion")
 def sign_out() -> Response:
+    """End this session and every copy of it (another browser, a stolen cookie)."""
     private_page()
+    participant = current_participant()
+    if participant is not None:
+        participants.end_sessions(participant)
+        db.session.commit()
     session.pop(SESSION_KEY, None)
     flash("Vous êtes déconnecté de votre espace.", "success")
     return redirect(url_for(".index"))

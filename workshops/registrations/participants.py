@@ -107,6 +107,13 @@ def valid_sign_in_link(token: str, now: datetime | None = None) -> SignInLink | 
     ).scalar_one_or_none()
 
 
+def sign_in_link_email(token: str) -> str | None:
+    """The address a link was sent to, valid or not (None for a link never sent)."""
+    return db.session.execute(
+        db.select(SignInLink.email).where(SignInLink.token_hash == token_hash(token))
+    ).scalar_one_or_none()
+
+
 def use_sign_in_link(token: str, now: datetime | None = None) -> Participant | None:
     """Spend the link (once, even with two clicks at the same moment) and return the
     participant it signs in, created on first use; None when it is not valid."""
@@ -213,6 +220,12 @@ def participant_for_feed(token: str) -> Participant | None:
     ):
         return None
     return participant
+
+
+def end_sessions(participant: Participant) -> None:
+    """Sign out everywhere: every cookie holding the old session token stops working."""
+    participant.session_token = new_session_token()
+    db.session.flush()
 
 
 def new_feed_token(participant: Participant) -> str:

@@ -93,13 +93,32 @@ def count_attempt(
 ) -> int:
     """Count one sign-up attempt from this client address (the shared throttle); seconds
     to wait when it already made `max_attempts` in `window`, else 0."""
+    return _count(f"signup-ip:{address}", max_attempts, window, now)
+
+
+def count_mail_to(
+    email: str, max_mails: int, window: timedelta, now: datetime | None = None
+) -> int:
+    """Count one sign-up mail to this address; seconds to wait when it already got
+    `max_mails` in `window` (someone signing a stranger up again and again), else 0."""
+    return _count(f"signup-email:{email}", max_mails, window, now)
+
+
+def _count(key: str, max_attempts: int, window: timedelta, now: datetime | None) -> int:
     now = now or utcnow()
-    key = f"signup-ip:{address}"
     wait = throttle.retry_after([throttle.Limit(key, max_attempts, window)], now)
     if not wait:
         throttle.prune(now)
         throttle.hit(key, now, keep_for=window)
     return wait
+
+
+def too_many_message(wait: int) -> str:
+    """What a throttled sign-up or sign-in request reads, with the real wait."""
+    return (
+        "Vous avez envoyé beaucoup de demandes en peu de temps. "
+        f"Réessayez dans {throttle.wait_words(wait)}."
+    )
 
 
 def sign_up(event: Event, data: SignUp, now: datetime | None = None) -> SignUpResult:
@@ -256,17 +275,23 @@ def fill_free_seats(event: Event, now: datetime | None = None) -> list[Registrat
 
 
 def promote(registration: Registration, now: datetime | None = None) -> None:
-    """An organizer gives a seat to this person, ahead of the waiting list's order."""
+    """An organizer gives a seat to this person, ahead of the waiting list's order; also
+    after sign-ups closed (their call), never to a cancelled or started session."""
     serialize_writes(seats_lock(registration.event_id))
+    now = now or utcnow()
     if registration.status != RegistrationStatus.WAITLISTED:
         raise RegistrationError("Seule une personne sur liste d’attente peut recevoir une place.")
     event = registration.event
+    if event.status == EventStatus.CANCELLED:
+        raise RegistrationError("La session est annulée : personne ne peut y recevoir de place.")
+    if event.starts_at <= now:
+        raise RegistrationError("La session a commencé : personne ne peut y recevoir de place.")
     if seats_left(event) == 0:
         raise RegistrationError(
             "Aucune place n’est libre : augmentez le nombre de places ou annulez d’abord "
             "une inscription confirmée."
         )
-    _confirm(registration, now or utcnow())
+    _confirm(registration, now)
 
 
 def _confirm(registration: Registration, now: datetime) -> None:

@@ -21,15 +21,17 @@ from flask_wtf import FlaskForm
 from ..catalogue.views import detail_page
 from ..events.visibility import event_for_viewer
 from ..extensions import db
-from ..models import Event, RegistrationStatus
+from ..models import Event, EventStatus, Registration, RegistrationStatus
 from ..security import private_page, secret_url
 from .forms import SignUpForm, sign_up_context
 from .service import (
     RegistrationError,
     cancel_registration,
     count_attempt,
+    count_mail_to,
     registration_for_token,
     sign_up,
+    too_many_message,
     waitlist_position,
 )
 
@@ -59,13 +61,16 @@ def sign_up_view(slug: str) -> Response | tuple[str, int, dict[str, str]]:
         page = detail_page(
             event,
             **sign_up_context(event, form),
-            signup_error="Vous avez envoyé beaucoup de demandes en peu de temps. "
-            "Patientez quelques minutes, puis réessayez.",
+            signup_error=too_many_message(wait),
         )
         return page, 429, {"Retry-After": str(wait)}
     if not form.validate_on_submit():
         return detail_page(event, **sign_up_context(event, form)), 422, {}
-    if not form.is_robot:
+    window = timedelta(seconds=config["SIGNUP_THROTTLE_WINDOW_SECONDS"])
+    # A robot, or an address that got enough mail for the hour: the same page, nothing sent.
+    if not form.is_robot and not count_mail_to(
+        form.email.data, config["SIGNUP_MAX_PER_EMAIL"], window
+    ):
         try:
             sign_up(event, form.to_sign_up())
         except RegistrationError as error:
@@ -90,6 +95,17 @@ def sent(slug: str) -> str:
     )
 
 
+def can_cancel(registration: Registration) -> bool:
+    """Whether the person may still cancel: an active registration to a session that is
+    still to take place (a cancelled one needs nothing from them)."""
+    event = registration.event
+    return (
+        registration.status != RegistrationStatus.CANCELLED
+        and event.status == EventStatus.PUBLISHED
+        and not event.is_past()
+    )
+
+
 class CancelForm(FlaskForm):
     """Only a POST with this form's CSRF token cancels: mail scanners follow links."""
 
@@ -107,7 +123,7 @@ def manage(token: str) -> str:
         registration=registration,
         event=event,
         position=waitlist_position(registration),
-        can_cancel=registration.status != RegistrationStatus.CANCELLED and not event.is_past(),
+        can_cancel=can_cancel(registration),
         form=CancelForm(),
         token=token,
     )
@@ -123,6 +139,9 @@ def cancel(token: str) -> Response:
     form = CancelForm()
     if not form.validate_on_submit():
         abort(400)
+    if registration.event.status == EventStatus.CANCELLED:
+        flash("Cette session est annulée : rien à annuler de votre côté.", "info")
+        return redirect(url_for(".manage", token=token))
     if registration.event.is_past():
         flash("Cette session est passée : l’inscription ne peut plus être annulée.", "error")
         return redirect(url_for(".manage", token=token))
