@@ -248,3 +248,165 @@ def test_export_then_forget_one_person(app, create_event):
     assert service.active_registration(full.id, "p2@example.org").status == "confirmed"
     assert kinds("promoted") == ["p2@example.org"]
     assert db.session.get(type(full), full.id).confirmed_count == 1
+
+
+@pytest.mark.parametrize(
+    ("moment", "months", "expected"),
+    [
+        (datetime(2026, 5, 31, tzinfo=UTC), 1, datetime(2026, 4, 30, tzinfo=UTC)),
+        (datetime(2026, 12, 31, tzinfo=UTC), 12, datetime(2025, 12, 31, tzinfo=UTC)),
+        (datetime(2026, 1, 31, tzinfo=UTC), 2, datetime(2025, 11, 30, tzinfo=UTC)),
+    ],
+)
+def test_months_before_keeps_the_last_day_of_shorter_months(moment, months, expected):
+    assert personal_data.months_before(moment, months) == expected
+
+
+def test_the_age_message_says_how_to_write_it():
+    with pytest.raises(ValueError) as error:
+        personal_data.parse_age("douze")
+    assert str(error.value) == (
+        "Durée non comprise : « douze ». Écrivez un nombre suivi de m (mois) ou de d (jours), "
+        "par exemple 12m ou 90d."
+    )
+    assert personal_data.parse_age(" 12M ") == (12, "m")
+
+
+def test_cutoff_in_months_or_days():
+    now = datetime(2026, 3, 31, 8, tzinfo=UTC)
+    assert personal_data.cutoff(1, "m", now) == datetime(2026, 2, 28, 8, tzinfo=UTC)
+    assert personal_data.cutoff(30, "d", now) == datetime(2026, 3, 1, 8, tzinfo=UTC)
+
+
+def test_the_purge_stops_exactly_at_its_limit(app, create_event):
+    old = create_event("Ancienne", capacity=3)
+    recent = create_event("Récente", capacity=3, days=30)
+    register(old, 1)
+    register(recent, 2)
+    db.session.add(participants.participant_for("p2@example.org"))
+    db.session.commit()
+    limit = old.ends_at
+    # Mails: an old one about the recent session, a recent one about the old session, and
+    # one queued exactly at the limit about neither.
+    about_recent = db.session.execute(
+        db.select(OutboxMessage).where(OutboxMessage.event_id == recent.id)
+    ).scalar_one()
+    about_recent.created_at = limit - timedelta(days=1)
+    about_old = db.session.execute(
+        db.select(OutboxMessage).where(OutboxMessage.event_id == old.id)
+    ).scalar_one()
+    about_old.created_at = limit + timedelta(days=1)
+    at_limit = OutboxMessage(
+        kind="sign_in",
+        recipient="x@example.org",
+        subject="S",
+        text_body="t",
+        html_body="h",
+        created_at=limit,
+        next_attempt_at=limit,
+    )
+    db.session.add(at_limit)
+    now = limit + timedelta(days=2)
+    expiring_now = SignInLink(email="z@example.org", token_hash="a" * 64, expires_at=now)
+    still_valid = SignInLink(
+        email="z@example.org", token_hash="b" * 64, expires_at=now + timedelta(seconds=1)
+    )
+    db.session.add_all([expiring_now, still_valid])
+    db.session.commit()
+    # An event that ends exactly at the limit is not older than it; a mail queued exactly
+    # at the limit is not older than it either.
+    assert personal_data.purge_personal_data(limit, now) == personal_data.Purge(0, 1, 0, 1)
+    remaining = db.session.execute(db.select(OutboxMessage.id).order_by(OutboxMessage.id))
+    assert remaining.scalars().all() == [about_old.id, at_limit.id]
+    assert db.session.execute(db.select(SignInLink.token_hash)).scalars().all() == ["b" * 64]
+    # A moment later the session is old: its mails go, even one queued after the limit.
+    done = personal_data.purge_personal_data(limit + timedelta(microseconds=1), now)
+    assert (done.registrations, done.messages) == (1, 2)
+
+
+def test_forgetting_cancels_upcoming_seats_only_and_keeps_past_statuses(app, create_event):
+    upcoming = create_event("À venir", capacity=2)
+    past = create_event("Passée", capacity=2)
+    mine = register(upcoming, 1, now=None)
+    attended = register(past, 1)
+    attended.message = "J’y étais."
+    past.starts_at = utcnow() - timedelta(days=3)
+    past.ends_at = past.starts_at + timedelta(hours=2)
+    participants.request_sign_in(
+        "p1@example.org", minutes=60, max_per_email=5, window=timedelta(hours=1)
+    )
+    participants.request_sign_in(
+        "p2@example.org", minutes=60, max_per_email=5, window=timedelta(hours=1)
+    )
+    register(upcoming, 2)
+    participants.request_sign_in(
+        "p2@example.org", minutes=60, max_per_email=5, window=timedelta(hours=1)
+    )
+    db.session.commit()
+    moment = utcnow().replace(microsecond=0)
+    assert personal_data.forget_person("p1@example.org", moment) == 2
+    db.session.commit()
+    db.session.expire_all()
+    assert (mine.status, mine.cancelled_by, mine.cancelled_at) == ("cancelled", "organizer", moment)
+    assert (attended.status, attended.cancelled_at) == ("confirmed", None)
+    assert attended.message == "" and attended.anonymized_at == moment
+    links = db.session.execute(db.select(SignInLink.email)).scalars().all()
+    assert links == ["p2@example.org"]
+
+
+def test_the_export_holds_every_field(app, create_event):
+    event = create_event("Atelier export", capacity=1)
+    first = service.sign_up(
+        event,
+        SignUp(name="Ada", email="ada@example.org", organisation="DINUM", message="Bonjour"),
+        now=datetime(2026, 12, 1, 9, tzinfo=UTC),
+    ).registration
+    service.cancel_registration(first, by="participant", now=datetime(2026, 12, 2, 9, tzinfo=UTC))
+    again = service.sign_up(
+        event,
+        SignUp(name="Ada L.", email="ada@example.org", organisation="DINUM"),
+        now=datetime(2026, 12, 3, 9, tzinfo=UTC),
+    ).registration
+    again.reminded_at = datetime(2026, 12, 4, 9, tzinfo=UTC)
+    sent = db.session.execute(db.select(OutboxMessage).order_by(OutboxMessage.id)).scalars().first()
+    sent.status, sent.sent_at = "sent", datetime(2026, 12, 1, 9, 1, tzinfo=UTC)
+    db.session.commit()
+    exported = personal_data.export_person("ada@example.org")
+    assert set(exported) == {"adresse", "exporte_le", "inscriptions", "courriels"}
+    assert exported["adresse"] == "ada@example.org"
+    assert datetime.fromisoformat(exported["exporte_le"]).tzinfo is not None
+    start = event.starts_at.isoformat()
+    assert exported["inscriptions"] == [
+        {
+            "session": "Atelier export",
+            "debut": start,
+            "statut": "Inscription annulée",
+            "nom": "Ada",
+            "organisation": "DINUM",
+            "message": "Bonjour",
+            "inscrit_le": "2026-12-01T09:00:00+00:00",
+            "place_confirmee_le": "2026-12-01T09:00:00+00:00",
+            "annulee_le": "2026-12-02T09:00:00+00:00",
+            "rappel_envoye_le": None,
+        },
+        {
+            "session": "Atelier export",
+            "debut": start,
+            "statut": "Inscription confirmée",
+            "nom": "Ada L.",
+            "organisation": "DINUM",
+            "message": "",
+            "inscrit_le": "2026-12-03T09:00:00+00:00",
+            "place_confirmee_le": "2026-12-03T09:00:00+00:00",
+            "annulee_le": None,
+            "rappel_envoye_le": "2026-12-04T09:00:00+00:00",
+        },
+    ]
+    courriels = exported["courriels"]
+    assert [(m["objet"], m["envoye_le"], m["statut"]) for m in courriels] == [
+        ("Inscription confirmée : Atelier export", "2026-12-01T09:01:00+00:00", "Envoyé"),
+        ("Inscription annulée : Atelier export", None, "En attente"),
+        ("Inscription confirmée : Atelier export", None, "En attente"),
+    ]
+    assert set(courriels[0]) == {"objet", "cree_le", "envoye_le", "statut"}
+    assert all(datetime.fromisoformat(m["cree_le"]).tzinfo is not None for m in courriels)

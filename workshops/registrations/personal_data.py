@@ -13,6 +13,7 @@ registration of the address is anonymized and its mails and links deleted.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -49,15 +50,11 @@ def parse_age(text: str) -> tuple[int, str]:
 def months_before(moment: datetime, months: int) -> datetime:
     """The same day and time `months` calendar months earlier (the month's last day when
     that day does not exist: 31 March minus one month is 28 or 29 February)."""
-    total = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(total, 12)
+    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
     month += 1
-    for day in range(moment.day, 27, -1):
-        try:
-            return moment.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    return moment.replace(year=year, month=month, day=min(moment.day, 28))
+    return moment.replace(
+        year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def cutoff(count: int, unit: str, now: datetime) -> datetime:
