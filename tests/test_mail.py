@@ -163,7 +163,7 @@ def start_worker(app, smtp_port: int, tmp_path, name: str):  # type: ignore[no-u
                 "wsgi",
                 "mail-worker",
                 "--interval",
-                "0.2",
+                "1",
             ],
             cwd=ROOT,
             env=env,
@@ -267,3 +267,56 @@ def test_a_sent_message_keeps_no_secret_link(mail_app, smtp):
         '<p><a href="https://ateliers.example/inscriptions/[secret]">Gérer</a> '
         '<a href="https://ateliers.example/mes-inscriptions/connexion/[secret]">Connexion</a></p>'
     )
+
+
+def delivery_threads() -> list:  # type: ignore[type-arg]
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "outbox-delivery"]
+
+
+def test_after_a_request_commits_its_mail_leaves_at_once(make_app, tmp_path):
+    app = make_app(MAIL_DELIVER_AFTER_COMMIT=True, MAIL_FILES_FOLDER=str(tmp_path / "out"))
+    with app.test_request_context(), app.app_context():
+        outbox.queue("confirmed", "ada@example.org", "Sujet", "Texte", "<p>Texte</p>")
+        db.session.commit()
+        for thread in delivery_threads():
+            thread.join(timeout=30)
+        db.session.expire_all()
+        row = db.session.execute(db.select(OutboxMessage)).scalar_one()
+        assert row.status == OutboxStatus.SENT
+        db.session.remove()
+
+
+def test_a_command_starts_no_background_delivery(make_app, tmp_path):
+    """A command's process may end before a background thread has recorded what it sent:
+    the message would stay claimed, then go a second time. Commands leave mail to
+    send-mail or the worker (or deliver it themselves before they end)."""
+    app = make_app(MAIL_DELIVER_AFTER_COMMIT=True, MAIL_FILES_FOLDER=str(tmp_path / "out"))
+    with app.app_context():
+        before = delivery_threads()
+        outbox.queue("confirmed", "ada@example.org", "Sujet", "Texte", "<p>Texte</p>")
+        db.session.commit()
+        assert delivery_threads() == before
+        row = db.session.execute(db.select(OutboxMessage)).scalar_one()
+        assert (row.status, row.claimed_until) == (OutboxStatus.PENDING, None)
+        db.session.remove()
+
+
+@pytest.mark.parametrize("interval", ["0", "-1", "0.5"])
+def test_the_worker_refuses_an_interval_under_a_second(mail_app, interval):
+    result = mail_app.test_cli_runner().invoke(args=["mail-worker", "--interval", interval])
+    assert result.exit_code == 2
+    assert "--interval" in result.output
+
+
+def test_sending_again_never_breaks_a_live_claim(mail_app):
+    """A worker is sending this very message: "send now" must not let a second worker
+    take it as well (the recipient would get it twice)."""
+    row = queue_one()
+    assert outbox.claim(10) == [row.id]
+    claimed_until = row.claimed_until
+    outbox.retry(row)
+    db.session.commit()
+    assert row.claimed_until == claimed_until
+    assert outbox.claim(10) == []

@@ -276,3 +276,45 @@ def test_deleting_an_unknown_address_says_there_was_nothing(client, organizer, f
         "Aucune inscription n’est enregistrée pour inconnu@example.org : rien à supprimer." in text
     )
     assert "sont supprimées" not in text
+
+
+def test_a_refused_capacity_keeps_every_edit_typed(client, organizer, full_event):
+    """Lowering the seats below those confirmed is refused next to the field, and the
+    other changes typed in the same form are shown again, not lost."""
+    data = {
+        "kind": "workshop",
+        "title": "Nouveau titre tapé",
+        "summary": "Nouveau résumé tapé.",
+        "description": "",
+        "starts_at": "2031-12-04T14:00",
+        "ends_at": "2031-12-04T16:00",
+        "location": "Ségur, Paris",
+        "online_url": "",
+        "capacity": "1",
+        "registration_closes_at": "",
+        "themes": "",
+    }
+    response = client.post(f"/organisation/sessions/{full_event.id}/modifier", data=data)
+    assert response.status_code == 422
+    assert 'value="Nouveau titre tapé"' in response.text
+    assert "Nouveau résumé tapé." in response.text
+    assert (
+        "2 personnes ont déjà une place confirmée : le nombre de places ne peut pas être "
+        "inférieur. Annulez d’abord des inscriptions depuis la liste des personnes inscrites."
+    ) in response.text
+    db.session.expire_all()
+    assert (full_event.title, full_event.capacity) == ("Atelier pandas", 2)
+
+
+def test_the_refusal_speaks_of_one_person_in_the_singular(app, create_event):
+    from workshops.events import lifecycle
+
+    with app.test_request_context():
+        event = create_event(capacity=3)
+        register(event, 1)
+    data = lifecycle.EventData.from_event(event)
+    data.capacity = 0
+    with pytest.raises(lifecycle.EventError) as refused:
+        lifecycle.update_event(event, data)
+    assert str(refused.value).startswith("1 personne a déjà une place confirmée : ")
+    assert refused.value.field == "capacity"

@@ -137,7 +137,11 @@ def send_mail_command() -> None:
 
 
 @click.command("mail-worker")
-@click.option("--interval", type=float, help="Seconds between two looks at the outbox.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=1),
+    help="Seconds between two looks at the outbox (at least 1).",
+)
 @with_appcontext
 def mail_worker_command(interval: float | None) -> None:
     """Deliver the outbox until stopped (SIGTERM or Ctrl-C end it after the current message).
@@ -175,11 +179,20 @@ def mail_worker_command(interval: float | None) -> None:
 def send_reminders_command() -> None:
     """Queue the reminder of tomorrow's sessions (cron, once a day or every hour); a
     person is reminded once, however often it runs."""
-    from .registrations.reminders import send_reminders
+    from .mail.outbox import deliver_all
+    from .registrations.reminders import RECENT, send_reminders
 
     with links_context():
         count = send_reminders()
-    click.echo(f"Rappels mis en file d’envoi : {count}.")
+    hours = int(RECENT.total_seconds() // 3600)
+    click.echo(
+        f"Rappels mis en file d’envoi : {count} (les personnes qui ont leur place depuis "
+        f"moins de {hours} heures n’en reçoivent pas : leur confirmation est récente)."
+    )
+    done = deliver_all()
+    click.echo(
+        f"Courriels envoyés : {done.sent}, en échec (nouvel essai plus tard) : {done.failed}."
+    )
 
 
 @click.command("purge-personal-data")

@@ -85,7 +85,12 @@ def _changed(event: Event, change: EventChange) -> None:
 
 
 class EventError(Exception):
-    """An operation the event's state does not allow; the message is for the organizer."""
+    """An operation the event's state does not allow; the message is for the organizer.
+    `field` names the form field the refusal is about, when there is one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -148,10 +153,16 @@ def update_event(event: Event, data: EventData) -> bool:
     """
     _lock_and_require(event, EventAction.EDIT)
     if data.capacity is not None and data.capacity < event.confirmed_count:
+        who = (
+            "1 personne a"
+            if event.confirmed_count == 1
+            else f"{event.confirmed_count} personnes ont"
+        )
         raise EventError(
-            f"{event.confirmed_count} personnes ont déjà une place confirmée : le nombre de "
-            "places ne peut pas être inférieur. Annulez d’abord des inscriptions depuis la "
-            "liste des personnes inscrites."
+            f"{who} déjà une place confirmée : le nombre de places ne peut pas être "
+            "inférieur. Annulez d’abord des inscriptions depuis la liste des personnes "
+            "inscrites.",
+            field="capacity",
         )
     before = EventData.from_event(event)
     _apply(event, data, default_organizer=None)

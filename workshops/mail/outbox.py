@@ -3,8 +3,8 @@
 A domain function calls `queue(...)` in its transaction; the message exists if and only if
 the change was committed. Delivery never runs inside a request's transaction:
 
-- right after a commit that queued messages, a background thread delivers what is due
-  (the request does not wait on SMTP);
+- right after a request's commit that queued messages, a background thread delivers what
+  is due (the request does not wait on SMTP);
 - `flask send-mail` (cron) and `flask mail-worker` (long-running) deliver what is left,
   retrying failed messages with an exponential backoff.
 
@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
@@ -160,12 +160,12 @@ def deliver_all(batch: int = 50) -> Delivery:
 
 
 def retry(message: OutboxMessage) -> None:
-    """An organizer asks for a failed or waiting message to be tried again now."""
+    """An organizer asks for a failed or waiting message to be tried again now. A claim
+    in progress is left alone: the worker holding it is sending it."""
     if message.status == OutboxStatus.SENT:
         return
     message.status = OutboxStatus.PENDING
     message.next_attempt_at = utcnow()
-    message.claimed_until = None
 
 
 def _deliver_in_background(app: Flask) -> None:
@@ -187,10 +187,12 @@ def _deliver_in_background(app: Flask) -> None:
 def _deliver_after_commit(session: Session) -> None:
     if not session.info.pop("outbox_queued", False):
         return
-    try:
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-    except RuntimeError:  # no app: a script; send-mail will deliver
+    # Only under a request: a command's process may end while a background thread is
+    # between sending and recording, and the message would go twice. Commands leave their
+    # mail to send-mail or the worker, or deliver it themselves (send-reminders).
+    if not has_request_context():
         return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config["MAIL_DELIVER_AFTER_COMMIT"]:
         _deliver_in_background(app)
 

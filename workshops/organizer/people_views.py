@@ -135,7 +135,7 @@ def retry_mail(message_id: int) -> Response:
         flash("Ce courriel est déjà envoyé.", "info")
     else:
         outbox.retry(message)
-        flash("Le courriel sera envoyé à nouveau dans un instant.", "success")
+        flash("Le courriel partira dans un instant.", "success")
     db.session.commit()
     return redirect(url_for(".mails", vue=request.args.get("vue", "a-envoyer")))
 

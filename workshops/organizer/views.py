@@ -147,8 +147,14 @@ def edit(event_id: int) -> Page:
             changed = events.update_event(event, form.to_data())
         except events.EventError as error:
             db.session.rollback()
-            flash(str(error), "error")
-            return redirect(url_for("organizer.edit", event_id=event_id))
+            if error.field is None:
+                flash(str(error), "error")
+                return redirect(url_for("organizer.edit", event_id=event_id))
+            # About one field: shown next to it, with everything else typed kept.
+            getattr(form, error.field).errors.append(str(error))
+            return render_form(
+                "organizer/event_form.html", form, event=event, actions=allowed_actions(event)
+            )
         if request.form.get("publier"):
             return _save_and_publish(event, changed)
         db.session.commit()
