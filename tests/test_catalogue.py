@@ -249,7 +249,7 @@ def test_an_upcoming_session_offers_to_sign_up(client, create_event):
     assert "/inscription#inscription" not in html
     past = create_event("Passé", starts_at=utcnow() - timedelta(days=3))
     html = client.get(f"/ateliers/{past.slug}").text
-    assert "Cette session a commencé : les inscriptions sont closes." in html
+    assert "Cette session est terminée : les inscriptions sont closes." in html
 
 
 def test_theme_options_ignore_case_and_accents_in_their_order(client, create_event):

@@ -69,9 +69,9 @@ def test_the_registrations_page_counts_and_lists_everyone(client, organizer, ful
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "no-store"
     text = page.text
-    assert "<strong>2</strong> place(s) confirmée(s) sur 2 : 0 libre(s)" in text
-    assert "<strong>1</strong> personne(s) sur liste d’attente" in text
-    assert "<strong>1</strong> inscription(s) annulée(s)" in text
+    assert "Places confirmées : <strong>2</strong> sur 2 (libres : 0)" in text
+    assert "Liste d’attente : <strong>1</strong>" in text
+    assert "Inscriptions annulées : <strong>1</strong>" in text
     confirmed = text.split(">Places confirmées</h2>")[1].split(">Liste d’attente</h2>")[0]
     assert "p1@example.org" in confirmed and "p2@example.org" in confirmed
     waiting = text.split(">Liste d’attente</h2>")[1].split(">Inscriptions annulées</h2>")[0]

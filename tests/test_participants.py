@@ -218,7 +218,7 @@ def test_signing_out(client, mailed_events):
     response = client.post("/mes-inscriptions/deconnexion")
     assert response.status_code == 302
     page = client.get("/mes-inscriptions").text
-    assert "Vous êtes déconnecté de votre espace." in page
+    assert "Vous avez quitté votre espace, sur cet appareil comme sur les autres." in page
     assert "Recevoir mon lien de connexion" in page
 
 
@@ -330,3 +330,16 @@ def test_too_many_requests_from_one_address_say_how_long_to_wait(app, client, ma
         in refused.text
     )
     assert len(sign_in_mails()) == 1
+
+
+def test_a_session_signed_up_to_again_is_listed_once(client, mailed_events):
+    _, open_ = mailed_events
+    with client.application.test_request_context():
+        service.cancel_registration(service.active_registration(open_.id, ADA), by="participant")
+        db.session.commit()
+        register(open_)
+    upcoming, _ = participants.my_registrations(ADA)
+    assert [(item.event.title, item.registration.status) for item in upcoming] == [
+        ("Atelier ouvert", "confirmed"),
+        ("Atelier complet", "waitlisted"),
+    ]

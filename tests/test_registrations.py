@@ -133,7 +133,8 @@ def test_the_confirmed_count_follows_every_change(app, create_event):
     ("fields", "message"),
     [
         ({"status": "cancelled"}, "Les inscriptions sont fermées : la session est annulée."),
-        ({"days": -1}, "Cette session a commencé : les inscriptions sont closes."),
+        ({"days": -1}, "Cette session est terminée : les inscriptions sont closes."),
+        ({"days": -1 / 24, "hours": 2}, "Cette session a commencé : les inscriptions sont closes."),
         (
             {"status": "draft"},
             "Cette session n’est pas publiée : les inscriptions ne sont pas ouvertes.",
@@ -480,3 +481,70 @@ def test_names_with_a_web_address_or_nothing_visible_are_refused(
     assert response.status_code == 422
     assert message in response.text
     assert statuses(event) == []
+
+
+def mail_text(kind: str, recipient: str) -> str:
+    return db.session.execute(
+        db.select(OutboxMessage.text_body).where(
+            OutboxMessage.kind == kind, OutboxMessage.recipient == recipient
+        )
+    ).scalar_one()
+
+
+def test_a_change_is_told_to_seats_and_waiting_list_in_their_own_words(app, create_event):
+    event = create_event(capacity=1)
+    service.sign_up(event, person(1))
+    service.sign_up(event, person(2))
+    db.session.commit()
+    data = lifecycle.EventData.from_event(event)
+    data.location = "Salle 2"
+    lifecycle.update_event(event, data)
+    seat, waiting = (
+        mail_text("event_changed", "p1@example.org"),
+        mail_text("event_changed", "p2@example.org"),
+    )
+    assert (
+        "La date, l’horaire ou le lieu de cette session, à laquelle vous êtes inscrit ou "
+        "inscrite, a changé. Voici les informations à jour :" in seat
+    )
+    assert "Si vous ne pouvez plus venir, annulez votre inscription :" in seat
+    assert (
+        "La date, l’horaire ou le lieu de cette session, pour laquelle vous êtes sur la liste "
+        "d’attente, a changé. Voici les informations à jour :" in waiting
+    )
+    assert "Si vous ne pouvez plus venir, quittez la liste d’attente :" in waiting
+
+
+def test_a_cancellation_by_the_organizers_says_whom_to_write_to(app, create_event):
+    event = create_event(capacity=2)
+    registration = service.sign_up(event, person(1)).registration
+    service.cancel_registration(registration, by="organizer")
+    text = mail_text("cancelled", "p1@example.org")
+    assert (
+        "L’équipe d’organisation a annulé votre inscription à cette session. Pour toute "
+        f"question, écrivez à {app.config['CONTACT_EMAIL']}." in text
+    )
+
+
+def test_a_refused_sign_up_names_its_errors_like_every_form(client, create_event):
+    event = create_event()
+    response = client.post(
+        f"/ateliers/{event.slug}/inscription", data=form(name="", email="ada.example.org")
+    )
+    assert response.status_code == 422
+    assert "<title>Erreur - Atelier SQL" in response.text
+    assert "Le formulaire contient 2 erreurs" in response.text
+    assert (
+        '<a href="#name">Prénom et nom : Indiquez votre prénom et votre nom.</a>' in response.text
+    )
+    assert '<a href="#email">Adresse électronique : ' in response.text
+
+
+def test_a_finished_session_says_it_is_over(app, create_event):
+    event = create_event()
+    assert service.closed_reason(event, event.starts_at) == (
+        "Cette session a commencé : les inscriptions sont closes."
+    )
+    assert service.closed_reason(event, event.ends_at) == (
+        "Cette session est terminée : les inscriptions sont closes."
+    )

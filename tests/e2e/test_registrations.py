@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
+from .conftest import VIEWPORTS
 from .test_journeys import login
 
 FREE_SESSION = "Premiers pas en apprentissage automatique"
@@ -101,12 +102,17 @@ def test_join_the_waiting_list_then_get_the_seat_an_organizer_frees(visitor, bro
         organizer.screenshot("organisation-inscriptions")
         for _ in range(position):
             organizer.page.get_by_role(
-                "button", name=re.compile("^Annuler l’inscription de ")
+                "button", name=re.compile("^Annuler l’inscription : ")
             ).first.click()
             expect(
                 organizer.page.get_by_text("est annulée. Un courriel l’en informe.")
             ).to_be_visible()
         organizer.audit()
+        # On a phone the tables (cancellations now listed too) scroll sideways: the
+        # scrolling regions are reachable with the keyboard.
+        organizer.page.set_viewport_size(VIEWPORTS["mobile"])
+        organizer.audit()
+        organizer.page.set_viewport_size(VIEWPORTS["desktop"])
         organizer.goto("/organisation/courriels?vue=envoyes")
         organizer.goto("/organisation/donnees-personnelles")
         organizer.page.get_by_label("Adresse électronique de la personne").fill(email)
@@ -141,6 +147,9 @@ def test_find_my_registrations_with_a_link_by_mail(visitor):
     expect(page.get_by_role("link", name=FREE_SESSION)).to_be_visible()
     visitor.audit()
     visitor.screenshot("mes-inscriptions")
+    page.set_viewport_size(VIEWPORTS["mobile"])
+    visitor.audit()
+    page.set_viewport_size(VIEWPORTS["desktop"])
     feed = page.locator("#mon-calendrier-adresse").input_value()
     response = page.request.get(feed)
     assert response.status == 200

@@ -217,7 +217,7 @@ def sign_out() -> Response:
         participants.end_sessions(participant)
         db.session.commit()
     session.pop(SESSION_KEY, None)
-    flash("Vous êtes déconnecté de votre espace.", "success")
+    flash("Vous avez quitté votre espace, sur cet appareil comme sur les autres.", "success")
     return redirect(url_for(".index"))
 
 

@@ -159,7 +159,8 @@ class Listed:
 
 def my_registrations(email: str, now: datetime | None = None) -> tuple[list[Listed], list[Listed]]:
     """(upcoming, past) registrations of an address, soonest first then latest first,
-    with each waiting-list position; drafts (an event taken back) are left out."""
+    with each waiting-list position, one per session (the latest); drafts (an event taken
+    back) are left out."""
     now = now or utcnow()
     registrations = db.session.execute(
         db.select(Registration)
@@ -171,7 +172,9 @@ def my_registrations(email: str, now: datetime | None = None) -> tuple[list[List
         )
         .order_by(Event.starts_at, Registration.id)
     ).scalars()
-    rows = list(registrations)
+    # A session signed up to again after cancelling: its latest registration only.
+    latest = {r.event_id: r for r in registrations}  # ordered by id within each session
+    rows = sorted(latest.values(), key=lambda r: (r.event.starts_at, r.id))
     positions = _positions([r for r in rows if r.status == RegistrationStatus.WAITLISTED])
     upcoming = [Listed(r, positions.get(r.id)) for r in rows if r.event.ends_at > now]
     past = [Listed(r, positions.get(r.id)) for r in reversed(rows) if r.event.ends_at <= now]

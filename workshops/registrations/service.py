@@ -64,6 +64,8 @@ def closed_reason(event: Event, now: datetime | None = None) -> str | None:
         return "Les inscriptions sont fermées : la session est annulée."
     if event.status != EventStatus.PUBLISHED:
         return "Cette session n’est pas publiée : les inscriptions ne sont pas ouvertes."
+    if event.ends_at <= now:
+        return "Cette session est terminée : les inscriptions sont closes."
     if event.starts_at <= now:
         return "Cette session a commencé : les inscriptions sont closes."
     if event.registration_closes_at is not None and event.registration_closes_at <= now:
