@@ -243,3 +243,97 @@ def test_reminders_go_in_the_order_of_the_sessions(app, create_event, server_in_
     assert [r.event.title for r in reminders.due_reminders(now)] == ["Plus tard", "Bientôt"][::-1]
     assert reminders.reminder_horizon(now).utcoffset() == timedelta(0)
     assert str(reminders.reminder_horizon(now).tzinfo) == "UTC"
+
+
+@pytest.mark.parametrize("count", [service.count_attempt, service.count_mail_to])
+def test_the_throttles_count_at_the_moment_given(app, count):
+    moment = utcnow() + timedelta(days=1)
+    window = timedelta(hours=1)
+    assert count("k", 1, window, moment) == 0
+    assert count("k", 1, window, moment + timedelta(minutes=10)) == 50 * 60
+    assert count("k", 1, window, moment + timedelta(hours=2)) == 0
+
+
+def test_reminders_at_the_edges_of_their_window(app, create_event):
+    from workshops.registrations import reminders
+
+    now = utcnow().replace(microsecond=0)
+    at_now = create_event("Commence maintenant", starts_at=now)
+    at_horizon = create_event("À l’horizon", starts_at=reminders.reminder_horizon(now))
+    inside = create_event("Dedans", starts_at=now + timedelta(hours=1))
+    service.sign_up(at_now, person(1), now=now - timedelta(days=2))
+    service.sign_up(at_horizon, person(2), now=now - timedelta(days=2))
+    service.sign_up(inside, person(3), now=now - reminders.RECENT)  # exactly 12 hours ago
+    service.sign_up(inside, person(4), now=now - timedelta(days=1))
+    assert reminders.send_reminders(now) == 2
+    recipients = (
+        db.session.execute(
+            db.select(OutboxMessage.recipient).where(OutboxMessage.kind == "reminder")
+        )
+        .scalars()
+        .all()
+    )
+    assert sorted(recipients) == ["p3@example.org", "p4@example.org"]
+
+
+def test_the_sign_in_mail_links_in_both_parts(app, create_event):
+    service.sign_up(create_event(), person(1))
+    ask("p1@example.org")
+    sent = mail("sign_in", "p1@example.org")
+    token = sent.text_body.split("/connexion/")[1].split()[0]
+    assert f'href="http://localhost/mes-inscriptions/connexion/{token}"' in sent.html_body
+    moment = utcnow().replace(microsecond=0) - timedelta(minutes=1)
+    participant = participants.use_sign_in_link(token, now=moment)
+    assert participant.created_at == moment
+
+
+def test_the_list_at_the_last_instant_and_past_waiting_positions(app, create_event):
+    event = create_event("Complète", capacity=1)
+    service.sign_up(event, person(1))
+    service.sign_up(event, person(2))
+    upcoming, past = participants.my_registrations("p2@example.org", now=event.ends_at)
+    assert upcoming == []
+    assert [(item.event.title, item.position) for item in past] == [("Complète", 1)]
+    upcoming, _ = participants.my_registrations(
+        "p2@example.org", now=event.ends_at - timedelta(microseconds=1)
+    )
+    assert [item.position for item in upcoming] == [1]
+
+
+def test_the_personal_feed_lists_sessions_in_time_order(app, create_event):
+    later = create_event("Plus tard", days=9)
+    sooner = create_event("Plus tôt", days=3)
+    service.sign_up(later, person(1))
+    service.sign_up(sooner, person(1))
+    assert [e.title for e in participants.feed_events("p1@example.org")] == [
+        "Plus tôt",
+        "Plus tard",
+    ]
+
+
+def test_no_reminder_for_a_seat_given_back(app, create_event):
+    from workshops.registrations import reminders
+
+    now = utcnow()
+    event = create_event("Demain", starts_at=now + timedelta(hours=5))
+    registration = service.sign_up(event, person(1), now=now - timedelta(days=2)).registration
+    service.cancel_registration(registration, by="participant", now=now - timedelta(days=1))
+    assert reminders.due_reminders(now) == []
+
+
+def test_the_list_holds_this_persons_registrations_only_with_true_positions(app, create_event):
+    first = create_event("Première", capacity=1)
+    second = create_event("Seconde", capacity=1, days=8)
+    someone_elses = create_event("Celle d’une autre", days=9)
+    service.sign_up(someone_elses, person(9))
+    for n in (1, 2):
+        service.sign_up(first, person(n))
+    service.sign_up(second, person(3))
+    service.sign_up(first, SignUp(name="Ada", email="ada@example.org", organisation="X"))
+    service.sign_up(second, SignUp(name="Ada", email="ada@example.org", organisation="X"))
+    upcoming, past = participants.my_registrations("ada@example.org")
+    assert [(item.event.title, item.position) for item in upcoming] == [
+        ("Première", 2),
+        ("Seconde", 1),
+    ]
+    assert past == []
