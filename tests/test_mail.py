@@ -224,6 +224,8 @@ def test_a_mail_written_to_a_file_logs_one_line_without_any_logging_setup(tmp_pa
         "    outbox.queue('confirmed', 'ada@example.org', 'Sujet', 'Texte', '<p>Texte</p>')\n"
         "    db.session.commit()\n"
         "    outbox.deliver_all()\n"
+        "import logging\n"
+        "print(len(logging.getLogger().handlers), len(logging.getLogger('workshops').handlers))\n"
     )
     result = subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-c", script],
@@ -238,6 +240,16 @@ def test_a_mail_written_to_a_file_logs_one_line_without_any_logging_setup(tmp_pa
     [line] = [line for line in result.stderr.splitlines() if "Courriel écrit dans" in line]
     assert line.endswith("(à ada@example.org : Sujet)")
     assert " INFO workshops.mail.transport: " in line
+    # Only the app's own logger: the libraries' INFO lines stay quiet.
+    assert result.stdout.split() == ["0", "1"]
+
+
+def test_configured_logging_is_left_alone(app):
+    """Under pytest (or gunicorn), logging is configured: the app adds no handler."""
+    import logging
+
+    assert logging.getLogger().handlers
+    assert logging.getLogger("workshops").handlers == []
 
 
 def test_a_sent_message_keeps_no_secret_link(mail_app, smtp):
