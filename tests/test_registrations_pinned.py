@@ -337,3 +337,13 @@ def test_the_list_holds_this_persons_registrations_only_with_true_positions(app,
         ("Seconde", 1),
     ]
     assert past == []
+
+
+def test_sign_ups_close_at_the_very_instant_given(app, create_event):
+    event = create_event()
+    closes = event.starts_at - timedelta(days=1)
+    event.registration_closes_at = closes
+    assert service.closed_reason(event, closes - timedelta(microseconds=1)) is None
+    assert service.closed_reason(event, closes).startswith(
+        "Les inscriptions sont closes depuis le "
+    )
