@@ -347,3 +347,9 @@ def test_sign_ups_close_at_the_very_instant_given(app, create_event):
     assert service.closed_reason(event, closes).startswith(
         "Les inscriptions sont closes depuis le "
     )
+
+
+def test_a_sign_up_records_the_moment_given(app, create_event):
+    moment = (utcnow() - timedelta(hours=3)).replace(microsecond=0)
+    registration = service.sign_up(create_event(), person(1), now=moment).registration
+    assert (registration.created_at, registration.confirmed_at) == (moment, moment)
