@@ -353,3 +353,10 @@ def test_a_sign_up_records_the_moment_given(app, create_event):
     moment = (utcnow() - timedelta(hours=3)).replace(microsecond=0)
     registration = service.sign_up(create_event(), person(1), now=moment).registration
     assert (registration.created_at, registration.confirmed_at) == (moment, moment)
+
+
+def test_a_place_on_the_waiting_list_is_not_a_confirmation(app, create_event):
+    event = create_event(capacity=1)
+    service.sign_up(event, person(1))
+    waiting = service.sign_up(event, person(2)).registration
+    assert (waiting.status, waiting.confirmed_at) == ("waitlisted", None)
