@@ -181,3 +181,10 @@ def test_a_background_delivery_that_fails_is_logged(make_app, monkeypatch, caplo
     assert [r.getMessage() for r in caplog.records] == [
         "Envoi des courriels après validation interrompu"
     ]
+
+
+def test_a_message_is_due_from_the_moment_it_is_queued(files_app):
+    moment = (utcnow() - timedelta(minutes=3)).replace(microsecond=0)
+    row = outbox.queue("confirmed", "a@example.org", "Sujet", "t", "<p>t</p>", now=moment)
+    db.session.commit()
+    assert (row.created_at, row.next_attempt_at, row.attempts) == (moment, moment, 0)
