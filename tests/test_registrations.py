@@ -421,43 +421,17 @@ def test_the_manage_page_of_a_cancelled_session_offers_no_cancel_button(client, 
     assert statuses(event) == [("ada@example.org", "confirmed")]
 
 
-def test_an_address_gets_a_limited_number_of_sign_up_mails(make_app, create_user):  # type: ignore[no-untyped-def]
+def test_an_address_gets_a_limited_number_of_sign_up_mails(app, client, create_event):
     """Signing someone else's address up again and again (from many client addresses)
     would flood their mailbox: beyond SIGNUP_MAX_PER_EMAIL an hour, nothing more is sent,
     and the page looks the same."""
-    app = make_app(SIGNUP_MAX_PER_EMAIL=2)
-    with app.app_context():
-        client = app.test_client()
-        event = create_event_in(app, create_user)
-        answers = [
-            client.post(f"/ateliers/{event.slug}/inscription", data=form()) for _ in range(4)
-        ]
-        assert {(a.status_code, a.headers["Location"]) for a in answers} == {
-            (302, f"/ateliers/{event.slug}/inscription/envoyee")
-        }
-        assert [kind for kind, _, _ in outbox()] == ["confirmed", "already_registered"]
-
-
-def create_event_in(app, create_user):  # type: ignore[no-untyped-def]
-    from workshops.models import EventKind
-
-    start = (lifecycle.utcnow() + timedelta(days=3)).replace(microsecond=0)
-    event = lifecycle.create_event(
-        lifecycle.EventData(
-            kind=EventKind.WORKSHOP,
-            title="Atelier",
-            summary="",
-            description="",
-            starts_at=start,
-            ends_at=start + timedelta(hours=2),
-            location="Paris",
-            capacity=5,
-        ),
-        create_user(email="o@example.org"),
-    )
-    lifecycle.publish_event(event)
-    db.session.commit()
-    return event
+    app.config["SIGNUP_MAX_PER_EMAIL"] = 2
+    event = create_event(capacity=5)
+    answers = [client.post(f"/ateliers/{event.slug}/inscription", data=form()) for _ in range(4)]
+    assert {(a.status_code, a.headers["Location"]) for a in answers} == {
+        (302, f"/ateliers/{event.slug}/inscription/envoyee")
+    }
+    assert [kind for kind, _, _ in outbox()] == ["confirmed", "already_registered"]
 
 
 @pytest.mark.parametrize(
