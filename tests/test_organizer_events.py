@@ -495,10 +495,10 @@ def test_every_link_rule_has_its_own_french_message(url, message):
         data = url
 
     if message is None:
-        forms._validate_http_url(None, Field())
+        forms.validate_http_url(None, Field())
     else:
         with pytest.raises(ValidationError) as refused:
-            forms._validate_http_url(None, Field())
+            forms.validate_http_url(None, Field())
         assert str(refused.value) == message
 
 

@@ -7,14 +7,16 @@ import pytest
 from flask import Response, request, url_for
 
 from workshops.extensions import db
+from workshops.materials import samples
+from workshops.materials import service as materials_service
 from workshops.models import OutboxMessage, ThrottleHit
 from workshops.registrations import participants, service
 from workshops.security import secret_url
 
 
-def sample_urls(app, event, user, tokens: dict[str, str] | None = None) -> list[str]:
+def sample_urls(app, event, user, tokens: dict[str, str] | None = None, material=None) -> list[str]:  # type: ignore[no-untyped-def]
     """One concrete URL for every GET route of the app (`tokens`: a real token for each
-    endpoint whose URL holds one)."""
+    endpoint whose URL holds one; `material`: one of the event's materials)."""
     tokens = tokens or {}
     filenames = {"static": "app.css", "core.dsfr_asset": "dsfr.min.css"}
     urls = []
@@ -27,6 +29,8 @@ def sample_urls(app, event, user, tokens: dict[str, str] | None = None) -> list[
                 "event_id": event.id,
                 "user_id": user.id,
                 "token": tokens.get(rule.endpoint, ""),
+                "material_id": material.id if material else None,
+                "name": material.original_name if material else None,
             }
             args = {name: values.get(name) or filenames[rule.endpoint] for name in rule.arguments}
             urls.append(url_for(rule.endpoint, **args))
@@ -58,9 +62,16 @@ SECURITY_HEADERS = {
 }
 
 
+#: A downloaded material is never a page: nothing in it may run, whatever a browser does.
+DOWNLOAD_CSP = "default-src 'none'; sandbox"
+
+
 def assert_secure_headers(response, url: str, secret: bool = False) -> None:
-    """The headers of an ordinary page; a page whose URL holds a secret sends no Referer."""
+    """The headers of an ordinary page; a page whose URL holds a secret sends no Referer;
+    a download has the strictest policy."""
     expected = {**SECURITY_HEADERS, **({"Referrer-Policy": "no-referrer"} if secret else {})}
+    if url.startswith("/supports/"):
+        expected["Content-Security-Policy"] = DOWNLOAD_CSP
     sent = {name: response.headers.get(name) for name in SECURITY_HEADERS}
     assert sent == expected, url
 
@@ -83,8 +94,17 @@ def test_every_route_sends_the_security_headers(app, client, admin, create_event
             participants.participant_for("ada@example.org")
         )
     db.session.commit()
-    urls = sample_urls(app, event, admin, tokens)
-    assert len(urls) >= 15
+    with materials_service.files_transaction() as transaction:
+        [material] = materials_service.add_files(
+            event,
+            [materials_service.Upload("slides.pdf", io.BytesIO(samples.pdf("x", [])))],
+            materials_service.Details("Slides", "", "public"),
+            None,
+            transaction,
+            materials_service.Limits.from_config(),
+        )
+    urls = sample_urls(app, event, admin, tokens, material)
+    assert len(urls) >= 15 and f"/supports/{material.id}/slides.pdf" in urls
     for url in urls:
         with client.get(url) as response:
             assert response.status_code in (200, 302), url  # the login page redirects

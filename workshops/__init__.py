@@ -158,6 +158,8 @@ def register_blueprints(app: Flask) -> None:
     from .calendar.views import bp as calendar_bp
     from .catalogue.views import bp as catalogue_bp
     from .core import bp as core_bp
+    from .materials.organizer_views import bp as materials_admin_bp
+    from .materials.views import bp as materials_bp
     from .offer.views import bp as offer_bp
     from .organizer.people_views import bp as people_bp
     from .organizer.views import bp as organizer_bp
@@ -172,6 +174,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registrations_bp)
     app.register_blueprint(participants_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(materials_bp)
+    app.register_blueprint(materials_admin_bp)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -181,6 +185,14 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(dates.french_datetime)
     app.add_template_filter(dates.french_duration)
     app.add_template_filter(dates.short_date)
+    app.add_template_filter(dates.day_month_year)
+    from .materials.formats import FORMATS, format_size
+
+    app.add_template_filter(format_size)
+    from .materials.service import count_materials
+
+    app.add_template_global(FORMATS, "material_formats")
+    app.add_template_global(count_materials)
     app.add_template_global(dates.french_range)
     app.add_template_filter(lambda text: text[:1].upper() + text[1:], "ucfirst")
 

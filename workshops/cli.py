@@ -30,6 +30,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(mail_worker_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(purge_personal_data_command)
+    app.cli.add_command(materials_group)
 
 
 #: Where links in mails point when SERVER_NAME is not set (the development server).
@@ -56,13 +57,14 @@ def links_context() -> Iterator[None]:
 def init_command(no_demo: bool) -> None:
     """Apply migrations; on the very first run, load demo content. Safe to run again."""
     from .demo import is_empty, load_demo
+    from .materials.service import files_transaction
 
     upgrade(directory=current_app.extensions["migrate"].directory)
     login_file = Path(current_app.instance_path) / DEMO_LOGIN_FILE
     if not no_demo and is_empty():
-        with links_context():
-            email, password = load_demo()
-        db.session.commit()
+        # The demo's material files are stored before the commit and removed if it fails.
+        with links_context(), files_transaction() as transaction:
+            email, password = load_demo(transaction)
         login_file.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(login_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -223,3 +225,53 @@ def purge_personal_data_command(older_than: str | None) -> None:
         f"{done.messages}. Liens de connexion supprimés : {done.sign_in_links}. "
         f"Personnes sans inscription supprimées : {done.participants}."
     )
+
+
+@click.group("materials")
+def materials_group() -> None:
+    """Session materials' storage."""
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number <= 1 else plural}"
+
+
+@materials_group.command("check")
+@click.option(
+    "--remove",
+    is_flag=True,
+    help="Delete orphan files (older than an hour), abandoned temporary files and the "
+    "materials whose file is missing.",
+)
+@with_appcontext
+def materials_check_command(remove: bool) -> None:
+    """Compare the stored files with the materials; exit 1 when they disagree."""
+    from .materials.service import check_storage
+
+    report = check_storage(remove=remove)
+    for key in report.orphan_files:
+        click.echo(f"Fichier orphelin (aucun support ne l’utilise) : {key}")
+    for key in report.recent_orphan_files:
+        click.echo(f"Fichier orphelin récent, gardé (un envoi est peut-être en cours) : {key}")
+    for name in report.leftovers:
+        click.echo(f"Fichier temporaire abandonné : {name}")
+    for material_id, title in report.missing_files:
+        click.echo(f"Support dont le fichier manque : n° {material_id} « {title} »")
+    if report.clean:
+        click.echo(
+            f"Stockage des supports cohérent : {_count(report.stored, 'fichier', 'fichiers')}."
+        )
+        return
+    if remove:
+        click.echo(
+            "Supprimés : "
+            f"{_count(len(report.orphan_files), 'fichier orphelin', 'fichiers orphelins')}, "
+            f"{_count(len(report.leftovers), 'fichier temporaire', 'fichiers temporaires')}, "
+            f"{_count(len(report.missing_files), 'support sans fichier', 'supports sans fichier')}."
+        )
+    else:
+        click.echo(
+            "Relancez avec --remove pour supprimer les fichiers orphelins, les fichiers "
+            "temporaires abandonnés et les supports dont le fichier manque."
+        )
+    raise SystemExit(1)

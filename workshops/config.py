@@ -109,6 +109,34 @@ MAIL_DELIVER_AFTER_COMMIT = True
 #: How often `flask mail-worker` looks for due messages.
 MAIL_WORKER_INTERVAL_SECONDS = 15
 
+#: Session materials. MATERIALS_STORAGE "local" keeps files in MATERIALS_FOLDER (empty:
+#: instance/materials/); "s3" keeps them in an S3-compatible bucket, for several hosts.
+MATERIALS_STORAGE = "local"
+MATERIALS_FOLDER = ""
+#: Largest file accepted, in bytes (the upload route only: other forms keep
+#: MAX_CONTENT_LENGTH), and how many files one upload may carry.
+MATERIALS_MAX_FILE_BYTES = 50_000_000
+MATERIALS_MAX_FILES_PER_UPLOAD = 10
+#: ZIP-based files (ZIP, Office, OpenDocument) with more entries, or more bytes once
+#: uncompressed, are refused (zip bombs).
+MATERIALS_ZIP_MAX_ENTRIES = 10_000
+MATERIALS_ZIP_MAX_BYTES = 1_000_000_000
+#: Materials per page of /ressources.
+MATERIALS_PER_PAGE = 20
+#: S3: bucket, key prefix, endpoint (empty: AWS), region and credentials (empty: boto3's
+#: usual sources: environment, ~/.aws, instance role). "path" addressing suits most
+#: S3-compatible services. Downloads go through a presigned URL valid
+#: MATERIALS_S3_PRESIGNED_SECONDS ("presigned"), or are streamed by the app ("stream").
+MATERIALS_S3_BUCKET = ""
+MATERIALS_S3_PREFIX = "materials/"
+MATERIALS_S3_ENDPOINT_URL = ""
+MATERIALS_S3_REGION = ""
+MATERIALS_S3_ACCESS_KEY_ID = ""
+MATERIALS_S3_SECRET_ACCESS_KEY = ""
+MATERIALS_S3_ADDRESSING_STYLE = "path"
+MATERIALS_S3_DOWNLOAD = "presigned"
+MATERIALS_S3_PRESIGNED_SECONDS = 60
+
 #: Login throttling, in a sliding window of LOGIN_THROTTLE_WINDOW_SECONDS: after
 #: LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS failed logins on one account from one client
 #: address, LOGIN_MAX_FAILURES_PER_ACCOUNT on one account from anywhere, or

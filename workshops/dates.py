@@ -115,6 +115,13 @@ def french_month(moment: datetime) -> str:
     return f"{MONTHS[local.month - 1]} {local.year}"
 
 
+def day_month_year(moment: datetime) -> str:
+    """'3 décembre 2026' (1er for the first), in Europe/Paris: when something was added."""
+    local = to_paris(moment)
+    number = "1er" if local.day == 1 else str(local.day)
+    return f"{number}{NBSP}{MONTHS[local.month - 1]} {local.year}"
+
+
 def short_date(moment: datetime) -> str:
     """'03/12/2026', in Europe/Paris, for dense tables."""
     return to_paris(moment).strftime("%d/%m/%Y")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import secrets
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -10,10 +11,13 @@ from .accounts.users import create_user
 from .dates import PARIS, utcnow
 from .events.lifecycle import EventData, cancel_event, create_event, publish_event
 from .extensions import db
+from .materials import samples
+from .materials.service import Details, FilesTransaction, Limits, Upload, add_files, add_link
 from .models import (
     Event,
     EventKind,
     EventStatus,
+    MaterialVisibility,
     Registration,
     RegistrationStatus,
     User,
@@ -168,6 +172,7 @@ DEMO_EVENTS: list[dict[str, Any]] = [
         "theme_names": ["Visualisation"],
         "organizers": ("admin",),
         "registrations": 9,
+        "materials": True,
     },
 ]
 
@@ -216,7 +221,54 @@ def add_demo_registrations(event: Event, count: int) -> None:
     db.session.flush()
 
 
-def load_demo() -> tuple[str, str]:
+def add_demo_materials(
+    event: Event, author: User, transaction: FilesTransaction, limits: Limits
+) -> None:
+    """A past session's materials: slides (a PDF), a notebook and a link, all public, made
+    here and stored like uploads (checked, then written to the materials storage)."""
+    slides = samples.pdf(
+        event.title,
+        [
+            "Support de la session, version de démonstration.",
+            "1. Se connecter à Metabase et choisir une source de données",
+            "2. Poser une question sans écrire de SQL",
+            "3. Assembler un tableau de bord et le partager à son équipe",
+        ],
+    )
+    notebook = samples.notebook(
+        "Exercices : préparer ses données pour un tableau de bord",
+        [
+            ("markdown", "Chargez le fichier d’exemple, puis comptez les visites par semaine."),
+            ("code", "import pandas as pd\n\nvisites = pd.read_csv('visites.csv')\nvisites.head()"),
+            ("code", "visites.groupby(pd.Grouper(key='date', freq='W')).size()"),
+        ],
+    )
+    files = [
+        ("presentation-metabase.pdf", slides, "Présentation de l’atelier"),
+        ("exercices-tableau-de-bord.ipynb", notebook, "Notebook des exercices"),
+    ]
+    for name, content, title in files:
+        add_files(
+            event,
+            [Upload(name, io.BytesIO(content))],
+            Details(title=title, description="", visibility=MaterialVisibility.PUBLIC),
+            author,
+            transaction,
+            limits,
+        )
+    add_link(
+        event,
+        "https://www.metabase.com/learn/",
+        Details(
+            title="Tutoriels Metabase",
+            description="Pour aller plus loin après l’atelier (en anglais).",
+            visibility=MaterialVisibility.PUBLIC,
+        ),
+        author,
+    )
+
+
+def load_demo(transaction: FilesTransaction) -> tuple[str, str]:
     """Create a demo admin, an organizer and the DEMO_EVENTS; return the admin's login."""
     password = secrets.token_urlsafe(12)
     people = {
@@ -235,6 +287,7 @@ def load_demo() -> tuple[str, str]:
         status = fields.pop("status", EventStatus.PUBLISHED)
         organizers = [people[key] for key in fields.pop("organizers")]
         registrations = fields.pop("registrations", 0)
+        with_materials = fields.pop("materials", False)
         fields.setdefault("description", "")
         data = EventData(
             starts_at=starts,
@@ -248,4 +301,6 @@ def load_demo() -> tuple[str, str]:
         if status == EventStatus.CANCELLED:
             cancel_event(event, CANCEL_REASON)
         add_demo_registrations(event, registrations)
+        if with_materials:
+            add_demo_materials(event, people["admin"], transaction, Limits.from_config())
     return DEMO_EMAIL, password

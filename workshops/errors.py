@@ -6,10 +6,11 @@ from flask import Flask, Response, make_response, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from .extensions import db
 from .locking import is_database_busy
+from .security import too_large_message
 
 #: Seconds a client is told to wait after the database was too busy to answer.
 BUSY_RETRY_AFTER_SECONDS = 5
@@ -116,7 +117,8 @@ def register_error_handlers(app: Flask) -> None:
             db.session.rollback()
         # Werkzeug's descriptions are English: show ours, but keep the headers the status
         # needs (Allow on 405, Retry-After on 429 and 503, WWW-Authenticate on 401).
-        response = make_response(render_error(code))
+        detail = too_large_message() if code == RequestEntityTooLarge.code else None
+        response = make_response(render_error(code, detail))
         for name, value in error.get_headers():
             if name.lower() != "content-type":
                 response.headers[name] = value

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -76,6 +77,28 @@ class OutboxStatus(StrEnum):
     @property
     def label(self) -> str:
         return {"pending": "En attente", "sent": "Envoyé", "failed": "Échec"}[self]
+
+
+class MaterialKind(StrEnum):
+    FILE = "file"
+    LINK = "link"
+
+
+class MaterialVisibility(StrEnum):
+    """Who may see and download a material; the one home of the rule is
+    workshops.materials.access."""
+
+    PUBLIC = "public"
+    REGISTRANTS = "registrants"
+    ORGANIZERS = "organizers"
+
+    @property
+    def label(self) -> str:
+        return {
+            "public": "Tout le monde",
+            "registrants": "Personnes inscrites à la session",
+            "organizers": "Équipe d’organisation seulement",
+        }[self]
 
 
 class UserRole(StrEnum):
@@ -484,6 +507,73 @@ class OutboxMessage(db.Model):
     @property
     def status_label(self) -> str:
         return OutboxStatus(self.status).label
+
+
+class Material(db.Model):
+    """A session's material: a stored file (slides, notebook, data…) or a link (repository,
+    replay). Files live in the materials storage under `storage_key`, never under their
+    uploaded name; replacing the file changes the key, not the id, so its URL stays."""
+
+    __tablename__ = "materials"
+    __table_args__ = (
+        CheckConstraint(_in("kind", MaterialKind), name="kind"),
+        CheckConstraint(_in("visibility", MaterialVisibility), name="visibility"),
+        CheckConstraint(
+            "(kind = 'file' AND storage_key IS NOT NULL AND original_name IS NOT NULL"
+            " AND size IS NOT NULL AND sha256 IS NOT NULL AND content_type IS NOT NULL)"
+            " OR (kind = 'link' AND url IS NOT NULL AND storage_key IS NULL)",
+            name="file_or_link",
+        ),
+        Index("ix_materials_event_position", "event_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    #: A MaterialKind.
+    kind: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: A MaterialVisibility.
+    visibility: Mapped[str] = mapped_column(String(20))
+    #: Order on the session's page, smallest first.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    #: The format's key (workshops.materials.formats: "pdf", "ipynb"… or "link").
+    file_format: Mapped[str] = mapped_column(String(10))
+    #: A link's address (http or https).
+    url: Mapped[str | None] = mapped_column(String(2000))
+    #: Random name of the file in the storage (32 hex digits).
+    storage_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: The uploaded file's name, cleaned (no folder, no control character).
+    original_name: Mapped[str | None] = mapped_column(String(255))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    #: Detected from the content, not taken from the browser.
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    #: Title, description and file name without accents or case (text.search_key), kept
+    #: by the materials service: what /ressources' free-text search reads.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the title, description, visibility, link or file last changed.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    event: Mapped[Event] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind == MaterialKind.FILE
+
+    @property
+    def visibility_label(self) -> str:
+        return MaterialVisibility(self.visibility).label
+
+    @property
+    def link_host(self) -> str:
+        """Where a link leads ("github.com"), shown beside it."""
+        from urllib.parse import urlsplit
+
+        return (urlsplit(self.url or "").hostname or "").removeprefix("www.")
 
 
 class Page(db.Model):

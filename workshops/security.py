@@ -10,11 +10,13 @@ import itertools
 import re
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from tempfile import SpooledTemporaryFile
+from typing import IO, Any, TypeVar
 
-from flask import Flask, Response, after_this_request, current_app, g, request
+from flask import Flask, Response, after_this_request, current_app, g, has_app_context, request
+from flask import Request as FlaskRequest
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import SecurityError
+from werkzeug.exceptions import RequestEntityTooLarge, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import get_host
 
@@ -157,6 +159,92 @@ def accepts_files(view: F) -> F:
     return view
 
 
+#: Room for the text fields and multipart boundaries of an upload, besides its files.
+UPLOAD_FORM_BYTES = 1024 * 1024
+
+
+def accepts_uploads(
+    max_file_bytes_key: str, max_files_key: str, too_large: Callable[[], str]
+) -> Callable[[F], F]:
+    """`accepts_files`, with this route's own size limits, read from the configuration
+    keys given: at most `max_files` files of `max_file_bytes` each. The other routes keep
+    MAX_CONTENT_LENGTH. A request over them gets a 413 page saying `too_large()`; a file
+    over its limit is refused as soon as that many bytes have arrived, not at the end."""
+
+    def decorator(view: F) -> F:
+        view.accepts_files = True  # type: ignore[attr-defined]
+        view.upload_limits = (max_file_bytes_key, max_files_key)  # type: ignore[attr-defined]
+        view.too_large_message = too_large  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+def _view_of_request(request_: Request) -> Any:
+    if not has_app_context() or request_.endpoint is None:
+        return None
+    return current_app.view_functions.get(request_.endpoint)
+
+
+def too_large_message() -> str | None:
+    """The 413 message of the current route, when it has its own (see accepts_uploads)."""
+    message = getattr(_view_of_request(request), "too_large_message", None)
+    return message() if message else None
+
+
+class _CappedFile(SpooledTemporaryFile):  # type: ignore[type-arg]
+    """Werkzeug's spooled file for one uploaded file, refusing to grow past `cap`."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__(max_size=500 * 1024, mode="rb+")
+        self.cap = cap
+        self.written = 0
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.written += len(data)
+        if self.written > self.cap:
+            raise RequestEntityTooLarge()
+        return super().write(data)
+
+
+class Request(FlaskRequest):
+    """Flask's request with per-route upload limits (see accepts_uploads)."""
+
+    def _upload_limits(self) -> tuple[int, int] | None:
+        keys = getattr(_view_of_request(self), "upload_limits", None)
+        if keys is None:
+            return None
+        return int(current_app.config[keys[0]]), int(current_app.config[keys[1]])
+
+    @property  # type: ignore[override]
+    def max_content_length(self) -> int | None:
+        limits = self._upload_limits()
+        if limits is None:
+            return FlaskRequest.max_content_length.fget(self)  # type: ignore[attr-defined]
+        file_bytes, files = limits
+        return file_bytes * files + UPLOAD_FORM_BYTES
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> IO[bytes]:
+        limits = self._upload_limits()
+        cap = limits[0] if limits else (self.max_content_length or UPLOAD_FORM_BYTES)
+        stream = _CappedFile(cap)
+        # Werkzeug drops the file of a part it cannot finish (a client gone mid-upload)
+        # without closing it: `close` does, at the end of the request.
+        self.__dict__.setdefault("_upload_streams", []).append(stream)
+        return stream  # type: ignore[return-value]
+
+    def close(self) -> None:
+        super().close()
+        for stream in self.__dict__.get("_upload_streams", []):
+            stream.close()
+
+
 def _view_accepts_files() -> bool:
     view = current_app.view_functions.get(request.endpoint or "")
     return bool(getattr(view, "accepts_files", False))
@@ -210,6 +298,7 @@ def refuse_unsafe_input() -> tuple[str, int] | None:
 
 def register_security(app: Flask) -> None:
     """Trust the configured proxies and hosts, and set the headers on every response."""
+    app.request_class = Request
     proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]

@@ -9,6 +9,9 @@ from ..calendar.feeds import feed_params
 from ..calendar.views import agenda_links
 from ..dates import french_month
 from ..events.visibility import event_for_viewer, is_public
+from ..materials.access import shown
+from ..materials.service import event_materials
+from ..materials.viewer import current_viewer
 from ..models import Event, EventStatus
 from ..registrations.forms import sign_up_context
 from ..security import private_page
@@ -78,7 +81,11 @@ def detail_page(event: Event, **context: object) -> str:
     """The session page; the sign-up view renders it again with its form and errors."""
     description, _ = render_markdown(event.description)
     agenda = agenda_links(event) if is_public(event) and not event.is_past() else None
-    values = {**sign_up_context(event), **context}
+    values = {
+        **sign_up_context(event),
+        "materials": shown(event_materials(event), current_viewer()),
+        **context,
+    }
     return render_template(
         "catalogue/detail.html", event=event, description=description, agenda=agenda, **values
     )

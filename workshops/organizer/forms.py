@@ -66,7 +66,7 @@ _HOST_NAME = re.compile(r"(?!-)[^\W_](?:[\w-]*[^\W_])?(?:\.(?!-)[^\W_](?:[\w-]*[
 _BRACKETED_HOST = re.compile(r"\[[0-9A-Fa-f:.]+\](?::[0-9]*)?")
 
 
-def _validate_http_url(form: Form, field: URLField) -> None:
+def validate_http_url(form: Form, field: URLField) -> None:
     """A link participants can follow: http(s), a real host, nothing that hides where it
     leads (`https://visio.gouv.fr@evil.example` goes to evil.example)."""
     url = field.data
@@ -160,7 +160,7 @@ class EventForm(Form):
         "Lien de visioconférence",
         description="Si la session a lieu en ligne. Format attendu : https://…",
         filters=[strip],
-        validators=[Optional(), Length(max=500), _validate_http_url],
+        validators=[Optional(), Length(max=500), validate_http_url],
     )
     capacity = NumberField(
         "Nombre de places",

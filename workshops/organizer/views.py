@@ -29,6 +29,7 @@ from ..events import lifecycle as events
 from ..events.visibility import EventAction, allowed_actions
 from ..extensions import db
 from ..forms import render_form
+from ..materials.service import event_materials, file_keys_of, files_transaction
 from ..models import Event, User, UserRole
 from ..permissions import role_required
 from ..text import render_markdown
@@ -203,13 +204,15 @@ def preview(event_id: int) -> str:
     event = _event_or_404(event_id)
     description, _ = render_markdown(event.description)
     return render_template(
-        "catalogue/detail.html", event=event, description=description, preview=True
+        "catalogue/detail.html",
+        event=event,
+        description=description,
+        preview=True,
+        materials=[(material, True) for material in event_materials(event)],
     )
 
 
-def _apply(
-    event: Event, operation: Callable[[Event], object], success: str, done: str | None = None
-) -> Response:
+def _apply(event: Event, operation: Callable[[Event], object], success: str) -> Response:
     """Run a domain operation, commit and say so; on refusal, roll back and say why."""
     try:
         operation(event)
@@ -219,7 +222,7 @@ def _apply(
         return redirect(url_for("organizer.edit", event_id=event.id))
     db.session.commit()
     flash(success, "success")
-    return redirect(done or url_for("organizer.edit", event_id=event.id))
+    return redirect(url_for("organizer.edit", event_id=event.id))
 
 
 def _event_or_404(event_id: int) -> Event:
@@ -279,12 +282,16 @@ def delete(event_id: int) -> Page:
             flash(events.REFUSALS[EventAction.DELETE], "error")
             return redirect(url_for("organizer.edit", event_id=event.id))
         return render_template("organizer/delete.html", event=event)
-    return _apply(
-        event,
-        events.delete_event,
-        "Le brouillon a été supprimé.",
-        done=url_for("organizer.dashboard", vue="brouillons"),
-    )
+    try:
+        # Its materials' files go once the deletion is committed.
+        with files_transaction() as transaction:
+            transaction.old_keys.extend(file_keys_of(event))
+            events.delete_event(event)
+    except events.EventError as error:
+        flash(str(error), "error")
+        return redirect(url_for("organizer.edit", event_id=event.id))
+    flash("Le brouillon a été supprimé.", "success")
+    return redirect(url_for("organizer.dashboard", vue="brouillons"))
 
 
 @bp.get("/comptes")

@@ -21,6 +21,9 @@ from flask_wtf import FlaskForm
 from ..catalogue.views import detail_page
 from ..events.visibility import event_for_viewer
 from ..extensions import db
+from ..materials.access import shown
+from ..materials.service import event_materials
+from ..materials.viewer import current_viewer, remember_registration
 from ..models import Event, EventStatus, Registration, RegistrationStatus
 from ..security import private_page, secret_url
 from .forms import SignUpForm, sign_up_context
@@ -118,8 +121,10 @@ def manage(token: str) -> str:
     if registration is None:
         abort(404)
     event = registration.event
+    remember_registration(registration)
     return render_template(
         "registrations/manage.html",
+        materials=shown(event_materials(event), current_viewer()),
         registration=registration,
         event=event,
         position=waitlist_position(registration),

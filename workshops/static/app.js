@@ -33,3 +33,111 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// File uploads (forms with data-upload): files over the size limit are refused before
+// anything is sent, and a progress bar follows the sending. The server answers this
+// request with JSON ({"location": …}) when it succeeds, and with its usual page (the form
+// and its errors, or the 413 page) when it refuses: that page's content replaces this
+// one's. Without JavaScript, the form is sent the ordinary way and works the same.
+document.addEventListener("DOMContentLoaded", function () {
+  function sizeError(form, message) {
+    var input = form.querySelector("input[type=file]");
+    var group = input.closest(".fr-upload-group");
+    var messages = document.getElementById(input.id + "-messages");
+    group.classList.add("fr-input-group--error");
+    input.setAttribute("aria-invalid", "true");
+    messages.innerHTML = "";
+    var line = document.createElement("p");
+    line.className = "fr-message fr-message--error";
+    line.textContent = message;
+    messages.appendChild(line);
+    input.focus();
+  }
+
+  function showPage(html) {
+    var page = new DOMParser().parseFromString(html, "text/html");
+    var main = page.querySelector("main");
+    if (!main) {
+      document.open();
+      document.write(html);
+      document.close();
+      return;
+    }
+    document.title = page.title;
+    document.querySelector("main").innerHTML = main.innerHTML;
+    setUp();
+    var focus = document.querySelector("#erreurs") || document.querySelector("main h1");
+    if (focus) {
+      focus.setAttribute("tabindex", "-1");
+      focus.focus();
+    }
+  }
+
+  function setUp() {
+    document.querySelectorAll("form[data-upload]").forEach(function (form) {
+      form.addEventListener("submit", function (submitEvent) {
+        var input = form.querySelector("input[type=file]");
+        var maxBytes = Number(form.dataset.maxBytes);
+        var maxFiles = Number(form.dataset.maxFiles);
+        var files = Array.prototype.slice.call(input.files || []);
+        if (files.length > maxFiles) {
+          submitEvent.preventDefault();
+          sizeError(form, "Envoyez au plus " + maxFiles + " fichiers à la fois.");
+          return;
+        }
+        var tooLarge = files.filter(function (file) { return file.size > maxBytes; });
+        if (tooLarge.length) {
+          submitEvent.preventDefault();
+          sizeError(
+            form,
+            "« " + tooLarge[0].name + " » dépasse la taille maximale de " +
+              form.dataset.maxSize + " par fichier : rien n’a été envoyé."
+          );
+          return;
+        }
+        if (!window.XMLHttpRequest || !window.FormData) {
+          return;
+        }
+        submitEvent.preventDefault();
+        var progress = form.querySelector("progress");
+        var status = form.querySelector("[data-upload-status]");
+        var button = form.querySelector("button[type=submit]");
+        form.querySelector(".upload-progress").hidden = false;
+        button.disabled = true;
+        var request = new XMLHttpRequest();
+        request.open("POST", form.action);
+        request.setRequestHeader("X-Upload-Progress", "1");
+        var lastAnnounced = -1;
+        request.upload.addEventListener("progress", function (progressEvent) {
+          if (!progressEvent.lengthComputable) {
+            return;
+          }
+          var percent = Math.floor((progressEvent.loaded / progressEvent.total) * 100);
+          progress.value = percent;
+          progress.textContent = percent + " %";
+          // Screen readers hear every quarter, not every step.
+          if (percent >= lastAnnounced + 25 || percent === 100) {
+            lastAnnounced = percent;
+            status.textContent = "Envoi en cours : " + percent + " %";
+          }
+        });
+        request.addEventListener("load", function () {
+          var type = request.getResponseHeader("Content-Type") || "";
+          if (request.status === 200 && type.indexOf("application/json") === 0) {
+            window.location.assign(JSON.parse(request.responseText).location);
+          } else {
+            showPage(request.responseText);
+          }
+        });
+        request.addEventListener("error", function () {
+          button.disabled = false;
+          form.querySelector(".upload-progress").hidden = true;
+          sizeError(form, "L’envoi a été interrompu (connexion perdue ?) : rien n’a été enregistré. Réessayez.");
+        });
+        request.send(new FormData(form));
+      });
+    });
+  }
+
+  setUp();
+});
