@@ -141,3 +141,65 @@ def many_entries(count: int) -> bytes:
 
 def real_notebook_json(**fields: object) -> bytes:
     return json.dumps(fields).encode()
+
+
+def zip_with_bad_utf8_name() -> bytes:
+    """One entry flagged as UTF-8 whose name is not UTF-8."""
+    name, data = b"\xff.txt", b"x"
+    crc = zlib.crc32(data)
+    local = (
+        struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0x800, 0, 0, 0, crc, 1, 1, len(name), 0)
+        + name
+        + data
+    )
+    central = (
+        struct.pack(
+            "<4sHHHHHHIIIHHHHHII",
+            b"PK\x01\x02",
+            20,
+            20,
+            0x800,
+            0,
+            0,
+            0,
+            crc,
+            1,
+            1,
+            len(name),
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+        )
+        + name
+    )
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, 1, 1, len(central), len(local), 0)
+    return local + central + end
+
+
+def odt_with_encrypted_mimetype() -> bytes:
+    """An OpenDocument whose mimetype entry claims to be encrypted (flag bit 0)."""
+    data = bytearray(odt())
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(signature)
+        struct.pack_into("<H", data, at + flags_at, 1)
+    return bytes(data)
+
+
+def zip_lying_about_sizes() -> bytes:
+    """An entry of 200 kB of random bytes (incompressible) that declares 1 byte."""
+    import os
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.bin", os.urandom(200_000))
+    data = bytearray(buffer.getvalue())
+    struct.pack_into("<I", data, data.find(b"PK\x01\x02") + 24, 1)
+    struct.pack_into("<I", data, data.find(b"PK\x03\x04") + 22, 1)
+    return bytes(data)
+
+
+def zip_with_long_names(count: int, length: int) -> bytes:
+    return zip_of({f"{number:04d}" + "n" * length: b"" for number in range(count)})

@@ -86,12 +86,12 @@ LINK = "link"
 #: /ressources' type filter: URL value, label, and the format keys it covers.
 CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "pdf": ("PDF", ("pdf",)),
-    "presentation": ("Présentation", ("odp", "pptx")),
-    "document": ("Document texte", ("odt", "docx")),
+    "presentation": ("Présentation (ODP, PPTX)", ("odp", "pptx")),
+    "document": ("Document texte (ODT, DOCX)", ("odt", "docx")),
     "notebook": ("Notebook Jupyter", ("ipynb",)),
-    "data": ("Données (CSV, tableur)", ("csv", "xlsx")),
+    "data": ("Données (CSV, XLSX)", ("csv", "xlsx")),
     "archive": ("Archive ZIP", ("zip",)),
-    "image": ("Image", ("png", "jpeg")),
+    "image": ("Image (PNG, JPEG)", ("png", "jpeg")),
     "link": ("Lien", (LINK,)),
 }
 
@@ -185,7 +185,10 @@ def detect(name: str, stream: BinaryIO, *, zip_max_entries: int, zip_max_bytes: 
     stream.seek(0)
     if not head:
         raise FileRefused("Le fichier est vide.")
-    if head.startswith(EXECUTABLE_MAGIC) or extension in EXECUTABLE_EXTENSIONS:
+    if (
+        head.removeprefix(b"\xef\xbb\xbf").startswith(EXECUTABLE_MAGIC)
+        or extension in EXECUTABLE_EXTENSIONS
+    ):
         raise FileRefused(
             "Ce fichier est un programme ou un script exécutable : ce type de fichier "
             "n’est pas accepté."
@@ -211,11 +214,29 @@ def detect(name: str, stream: BinaryIO, *, zip_max_entries: int, zip_max_bytes: 
     return Detected(found, content_type)
 
 
-def _mismatch(found: Format) -> FileRefused:
+def _mismatch(found: Format, head: bytes = b"") -> FileRefused:
+    actual = _recognised(head)
+    if actual is not None and actual != found:
+        return FileRefused(
+            f"Ce fichier est en réalité au format {actual.label}, pas {found.label} comme "
+            f"l’indique son extension {found.extensions[0]} : renommez-le en "
+            f"{actual.extensions[0]}, puis envoyez-le à nouveau."
+        )
     return FileRefused(
         f"Le contenu de ce fichier ne correspond pas à son extension {found.extensions[0]} "
         f"({found.label}) : vérifiez le fichier, ou enregistrez-le à nouveau dans ce format."
     )
+
+
+#: Formats told apart by their first bytes alone, to say what a misnamed file really is.
+_MAGIC = ((b"%PDF-", "pdf"), (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"))
+
+
+def _recognised(head: bytes) -> Format | None:
+    for magic, key in _MAGIC:
+        if head.startswith(magic):
+            return FORMATS[key]
+    return None
 
 
 def _looks_like_markup(head: bytes) -> bool:
@@ -232,18 +253,12 @@ def _check_content(
     found: Format, head: bytes, stream: BinaryIO, zip_max_entries: int, zip_max_bytes: int
 ) -> str:
     key = found.key
-    if key == "pdf":
-        if not head.startswith(b"%PDF-"):
-            raise _mismatch(found)
-    elif key == "png":
-        if not head.startswith(b"\x89PNG\r\n\x1a\n"):
-            raise _mismatch(found)
-    elif key == "jpeg":
-        if not head.startswith(b"\xff\xd8\xff"):
-            raise _mismatch(found)
+    if key in ("pdf", "png", "jpeg"):
+        if _recognised(head) != found:
+            raise _mismatch(found, head)
     elif key in ("zip", "docx", "pptx", "xlsx", "odt", "odp"):
         if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-            raise _mismatch(found)
+            raise _mismatch(found, head)
         _check_zip(found, stream, zip_max_entries, zip_max_bytes)
     elif key == "ipynb":
         _check_notebook(found, stream)
@@ -261,21 +276,12 @@ OOXML_MAIN_PART = {
 
 
 def _check_zip(found: Format, stream: BinaryIO, max_entries: int, max_bytes: int) -> None:
+    _check_zip_directory(stream, max_entries)
     stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as archive:
             entries = archive.infolist()
-            if len(entries) > max_entries:
-                raise FileRefused(
-                    f"Cette archive contient {len(entries)} fichiers, plus que les "
-                    f"{max_entries} acceptés : elle est refusée."
-                )
-            if sum(entry.file_size for entry in entries) > max_bytes:
-                raise FileRefused(
-                    "Une fois décompressée, cette archive dépasserait "
-                    f"{format_size(max_bytes)} : elle est refusée (il peut s’agir d’une "
-                    "archive piégée, dite « bombe ZIP »)."
-                )
+            _check_zip_entries(entries, max_entries, max_bytes)
             names = {entry.filename for entry in entries}
             if found.key in OOXML_MAIN_PART:
                 if "[Content_Types].xml" not in names or OOXML_MAIN_PART[found.key] not in names:
@@ -286,12 +292,81 @@ def _check_zip(found: Format, stream: BinaryIO, max_entries: int, max_bytes: int
                     raise _mismatch(found)
                 if archive.read(mimetype).decode("ascii", "replace") != found.content_type:
                     raise _mismatch(found)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as error:
+    except FileRefused:
+        raise
+    except Exception as error:
+        # A damaged or hostile archive breaks zipfile in many ways (a name that is not the
+        # UTF-8 it claims, an encrypted or corrupt entry, an offset out of the file…):
+        # all of them mean the file is not the valid archive its extension promises.
         raise _mismatch(found) from error
 
 
+#: The smallest central directory record (46 bytes) and what a generous name, extra field
+#: and comment add on average: a directory bigger than this per allowed entry lists more.
+_DIRECTORY_BYTES_PER_ENTRY = 1024
+
+
+def _check_zip_directory(stream: BinaryIO, max_entries: int) -> None:
+    """Refuse an archive whose end record announces too many entries, or a central
+    directory too big for the entries allowed, before zipfile builds an object for each
+    (a directory of a million entries costs seconds and hundreds of megabytes)."""
+    stream.seek(0, 2)
+    size = stream.tell()
+    tail_start = max(0, size - 65_536 - 22)
+    stream.seek(tail_start)
+    tail = stream.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at == -1 or len(tail) - at < 22:
+        return  # not found: zipfile will say the archive is not valid
+    entries = int.from_bytes(tail[at + 10 : at + 12], "little")
+    directory = int.from_bytes(tail[at + 12 : at + 16], "little")
+    if entries == 0xFFFF or directory == 0xFFFFFFFF:
+        return  # ZIP64: zipfile reads the real counts, checked in _check_zip_entries
+    if entries > max_entries:
+        raise _too_many(entries, max_entries)
+    if directory > max_entries * _DIRECTORY_BYTES_PER_ENTRY:
+        raise _too_many(None, max_entries)
+
+
+def _too_many(count: int | None, max_entries: int) -> FileRefused:
+    counted = f"{count} fichiers" if count is not None else "trop de fichiers"
+    return FileRefused(
+        f"Cette archive contient {counted}, plus que les {max_entries} acceptés : elle est refusée."
+    )
+
+
+def _check_zip_entries(entries: list[zipfile.ZipInfo], max_entries: int, max_bytes: int) -> None:
+    if len(entries) > max_entries:
+        raise _too_many(len(entries), max_entries)
+    if sum(entry.file_size for entry in entries) > max_bytes:
+        raise FileRefused(
+            "Une fois décompressée, cette archive dépasserait "
+            f"{format_size(max_bytes)} : elle est refusée (il peut s’agir d’une "
+            "archive piégée, dite « bombe ZIP »)."
+        )
+    for entry in entries:
+        # Compression never makes data bigger by more than a fraction: an entry whose
+        # compressed bytes far exceed its declared size lies about it, to pass the
+        # check above and inflate on the computer of whoever opens it.
+        if entry.compress_size > entry.file_size + entry.file_size // 100 + 1024:
+            raise FileRefused(
+                "Cette archive déclare des tailles qui ne correspondent pas à son contenu : "
+                "elle est refusée (il peut s’agir d’une archive piégée, dite « bombe ZIP »)."
+            )
+
+
+#: Notebooks up to this size are parsed whole; a bigger one (parsing 50 MB of JSON can take
+#: more than a gigabyte of memory) is checked by its start and its keys.
+NOTEBOOK_PARSE_BYTES = 10_000_000
+
+
 def _check_notebook(found: Format, stream: BinaryIO) -> None:
+    stream.seek(0, 2)
+    size = stream.tell()
     stream.seek(0)
+    if size > NOTEBOOK_PARSE_BYTES:
+        _check_big_notebook(found, stream)
+        return
     try:
         notebook = json.loads(stream.read().decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
@@ -301,6 +376,29 @@ def _check_notebook(found: Format, stream: BinaryIO) -> None:
         and isinstance(notebook.get("cells"), list)
         and isinstance(notebook.get("nbformat"), int)
     ):
+        raise _mismatch(found)
+
+
+def _check_big_notebook(found: Format, stream: BinaryIO) -> None:
+    """UTF-8 throughout, a JSON object, with the keys a notebook has."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    previous = ""
+    first = last = ""
+    keys = {'"cells"': False, '"nbformat"': False}
+    try:
+        while chunk := stream.read(CHUNK_BYTES):
+            # The end of the previous chunk too: a key may straddle two chunks.
+            text = previous[-20:] + decoder.decode(chunk)
+            for key in keys:
+                keys[key] = keys[key] or key in text
+            visible = text.strip()
+            first = first or visible[:1]
+            last = visible[-1:] or last
+            previous = text
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        raise _mismatch(found) from error
+    if not (all(keys.values()) and first == "{" and last == "}"):
         raise _mismatch(found)
 
 
