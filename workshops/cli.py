@@ -245,19 +245,30 @@ def _count(number: int, singular: str, plural: str) -> str:
 )
 @with_appcontext
 def materials_check_command(remove: bool) -> None:
-    """Compare the stored files with the materials; exit 1 when they disagree."""
+    """Compare the stored files with the materials; exit 1 when something is left to fix."""
     from .materials.service import check_storage
 
     report = check_storage(remove=remove)
+    if report.storage_looks_empty:
+        click.echo(
+            "Le stockage ne contient aucun fichier, alors que "
+            f"{_count(len(report.missing_files), 'support en attend un', 'supports en attendent')}"
+            " : vérifiez qu’il est bien monté et configuré (MATERIALS_STORAGE, MATERIALS_FOLDER "
+            "ou MATERIALS_S3_BUCKET). Rien n’a été supprimé."
+        )
+        raise SystemExit(1)
+    done = "supprimé" if remove else None
     for key in report.orphan_files:
-        click.echo(f"Fichier orphelin (aucun support ne l’utilise) : {key}")
+        click.echo(f"Fichier orphelin (aucun support ne l’utilise){_done(done)} : {key}")
     for key in report.recent_orphan_files:
         click.echo(f"Fichier orphelin récent, gardé (un envoi est peut-être en cours) : {key}")
     for name in report.leftovers:
-        click.echo(f"Fichier temporaire abandonné : {name}")
+        click.echo(f"Fichier temporaire abandonné{_done(done)} : {name}")
     for material_id, title in report.missing_files:
-        click.echo(f"Support dont le fichier manque : n° {material_id} « {title} »")
-    if report.clean:
+        click.echo(f"Support dont le fichier manque{_done(done)} : n° {material_id} « {title} »")
+    removable = report.orphan_files or report.leftovers or report.missing_files
+    if not removable:
+        # Recent orphans are no fault yet (an upload may be committing): nothing to do.
         click.echo(
             f"Stockage des supports cohérent : {_count(report.stored, 'fichier', 'fichiers')}."
         )
@@ -269,9 +280,13 @@ def materials_check_command(remove: bool) -> None:
             f"{_count(len(report.leftovers), 'fichier temporaire', 'fichiers temporaires')}, "
             f"{_count(len(report.missing_files), 'support sans fichier', 'supports sans fichier')}."
         )
-    else:
-        click.echo(
-            "Relancez avec --remove pour supprimer les fichiers orphelins, les fichiers "
-            "temporaires abandonnés et les supports dont le fichier manque."
-        )
+        return
+    click.echo(
+        "Relancez avec --remove pour supprimer les fichiers orphelins, les fichiers "
+        "temporaires abandonnés et les supports dont le fichier manque."
+    )
     raise SystemExit(1)
+
+
+def _done(word: str | None) -> str:
+    return f", {word}" if word else ""

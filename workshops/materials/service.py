@@ -22,6 +22,7 @@ from sqlalchemy import func, or_
 from ..dates import utcnow
 from ..events.visibility import PUBLIC_STATUSES
 from ..extensions import db
+from ..locking import serialize_writes
 from ..models import (
     Event,
     Material,
@@ -100,7 +101,9 @@ def check_file(upload: Upload, limits: Limits) -> CheckedFile:
         raise MaterialError("Un fichier n’a pas de nom utilisable : renommez-le.", "files")
     size, sha256 = _digest(upload.stream)
     if size > limits.max_file_bytes:
-        raise MaterialError(f"« {name} » : {too_large_message(limits)}", "files", 413)
+        raise MaterialError(
+            f"« {name} » : {_lowercase_start(too_large_message(limits))}", "files", 413
+        )
     try:
         detected = formats.detect(
             name,
@@ -109,8 +112,13 @@ def check_file(upload: Upload, limits: Limits) -> CheckedFile:
             zip_max_bytes=limits.zip_max_bytes,
         )
     except formats.FileRefused as refusal:
-        raise MaterialError(f"« {name} » : {refusal}", "files") from None
+        raise MaterialError(f"« {name} » : {_lowercase_start(str(refusal))}", "files") from None
     return CheckedFile(name, detected, size, sha256, upload.stream)
+
+
+def _lowercase_start(sentence: str) -> str:
+    """After "« name » :", French goes on in lowercase."""
+    return sentence[:1].lower() + sentence[1:]
 
 
 def _digest(stream: BinaryIO) -> tuple[int, str]:
@@ -210,23 +218,31 @@ def add_files(
     """Add files to the session. Every file is checked before any is stored: one refused
     file refuses them all (the message names it), so that nothing is half-added.
 
-    With one file, the title typed is its title; with several, or when none is typed,
-    each file's title is its name (organizers rename afterwards).
+    With one file, the title typed is its title; with several, each file's title is the
+    title typed followed by its name, or its name alone (organizers rename afterwards).
     """
     if not uploads:
         raise MaterialError("Choisissez au moins un fichier.", "files")
     if len(uploads) > limits.max_files:
         raise MaterialError(f"Envoyez au plus {limits.max_files} fichiers à la fois.", "files", 413)
-    checked = [check_file(upload, limits) for upload in uploads]
+    try:
+        checked = [check_file(upload, limits) for upload in uploads]
+    except MaterialError as error:
+        if len(uploads) > 1:
+            error.args = (f"{error} Aucun des fichiers envoyés n’a été enregistré.",)
+        raise
     now = now or utcnow()
     position = _next_position(event)
     added = []
     for number, item in enumerate(checked):
-        title = details.title if details.title and len(checked) == 1 else None
+        title = formats.title_from_name(item.name)
+        if details.title:
+            # One file takes the title typed; several share it, each with its name.
+            title = details.title if len(checked) == 1 else f"{details.title} ({title})"
         material = Material(
             event=event,
             kind=MaterialKind.FILE,
-            title=title or formats.title_from_name(item.name)[:200],
+            title=title[:200],
             description=details.description,
             visibility=details.visibility,
             position=position + number,
@@ -305,8 +321,12 @@ def replace_file(
     except MaterialError as error:
         error.field = "file"
         raise
+    new_key = transaction.store(checked)
+    # Under the material's lock, the key read is the current one: two replacements at once
+    # (or a replacement and a deletion) each remove the file the other committed.
+    _lock(material)
     old_key = material.storage_key
-    material.storage_key = transaction.store(checked)
+    material.storage_key = new_key
     material.original_name = checked.name
     material.file_format = checked.detected.format.key
     material.content_type = checked.detected.content_type
@@ -318,7 +338,14 @@ def replace_file(
         transaction.old_keys.append(old_key)
 
 
+def _lock(material: Material) -> None:
+    """Serialize the changes of this material's file; the row is read again under the lock
+    (a concurrent deletion then surfaces as ObjectDeletedError: a 409)."""
+    serialize_writes(f"material:{material.id}")
+
+
 def delete_material(material: Material, transaction: FilesTransaction) -> None:
+    _lock(material)
     if material.storage_key:
         transaction.old_keys.append(material.storage_key)
     db.session.delete(material)
@@ -467,9 +494,10 @@ def themes_with_materials() -> list[Theme]:
 
 
 def index_text(material: Material) -> None:
-    """Keep `search_text` in step with what it is made of; called after every change."""
+    """Keep `search_text` in step with what it is made of (a link's address too: "github"
+    finds the repositories); called after every change."""
     material.search_text = search_key(
-        material.title, material.description, material.original_name or ""
+        material.title, material.description, material.original_name or "", material.url or ""
     )
 
 
@@ -488,6 +516,9 @@ class CheckReport:
     missing_files: list[tuple[int, str]] = field(default_factory=list)
     #: Files in the storage, orphans included.
     stored: int = 0
+    #: The storage holds no file while rows expect some: not mounted, wrong folder or
+    #: bucket? Then nothing is removed.
+    storage_looks_empty: bool = False
 
     @property
     def clean(self) -> bool:
@@ -531,7 +562,8 @@ def check_storage(remove: bool = False, now: datetime | None = None) -> CheckRep
     ).all()
     report.missing_files = [(id_, title) for id_, title, key in rows if key not in stored]
     report.stored = len(stored)
-    if remove:
+    report.storage_looks_empty = not stored and bool(rows)
+    if remove and not report.storage_looks_empty:
         for key in report.orphan_files:
             store.delete(key)
         for key in report.leftovers:

@@ -147,7 +147,8 @@ class LocalStorage:
         if not self.temporary.is_dir():
             return
         for path in sorted(self.temporary.iterdir()):
-            yield StoredObject(path.name, _modified(path))
+            if path.is_file():  # the app writes files only; anything else is not ours
+                yield StoredObject(path.name, _modified(path))
 
     def remove_leftover(self, key: str) -> None:
         if "/" in key or key.startswith("."):
