@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, make_response, render_template
+from flask import Flask, Response, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
@@ -40,11 +40,18 @@ MESSAGES = {
 }
 
 
-def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
+def render_error(code: int, detail: str | None = None, back: str | None = None) -> tuple[str, int]:
+    """The error page; `back`: a link to the page the person came from."""
     title, message = MESSAGES.get(code, (f"Erreur {code}", "Une erreur est survenue."))
     return render_template(
-        "errors/error.html", code=code, title=title, message=detail or message
+        "errors/error.html", code=code, title=title, message=detail or message, back=back
     ), code
+
+
+def same_site_referrer() -> str | None:
+    """The page of this site the request came from (a refused upload's form), if any."""
+    referrer = request.referrer or ""
+    return referrer if referrer.startswith(request.host_url) else None
 
 
 #: SQLite's extended result codes for a duplicate value (Python >= 3.11 exposes them).
@@ -117,8 +124,12 @@ def register_error_handlers(app: Flask) -> None:
             db.session.rollback()
         # Werkzeug's descriptions are English: show ours, but keep the headers the status
         # needs (Allow on 405, Retry-After on 429 and 503, WWW-Authenticate on 401).
-        detail = too_large_message() if code == RequestEntityTooLarge.code else None
-        response = make_response(render_error(code, detail))
+        if code == RequestEntityTooLarge.code:
+            response = make_response(
+                render_error(code, too_large_message(), back=same_site_referrer())
+            )
+        else:
+            response = make_response(render_error(code))
         for name, value in error.get_headers():
             if name.lower() != "content-type":
                 response.headers[name] = value

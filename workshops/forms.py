@@ -44,6 +44,11 @@ def no_web_address(form: FlaskForm, field: Field) -> None:
         raise ValidationError("Ce champ ne doit pas contenir d’adresse web.")
 
 
+#: Characters Unicode counts as letters or symbols that nonetheless show as blank (Hangul
+#: fillers, the blank Braille pattern).
+BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
 class Visible:
     """Validator: at least one visible character (not only spaces, zero-width or other
     invisible characters, which DataRequired lets through)."""
@@ -53,7 +58,8 @@ class Visible:
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
         if field.data and not any(
-            unicodedata.category(character)[0] not in "CZ" for character in field.data
+            unicodedata.category(character)[0] not in "CZ" and character not in BLANK_LOOKING
+            for character in field.data
         ):
             raise ValidationError(self.message)
 

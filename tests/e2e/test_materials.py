@@ -114,7 +114,7 @@ def test_an_organizer_uploads_and_a_visitor_downloads(visitor, browser, tmp_path
 
         # The archive finds it by a word of its title, accents aside.
         person.goto("/ressources")
-        person.page.get_by_role("searchbox", name="Rechercher").fill("diapositives mlops")
+        person.page.get_by_role("searchbox", name="Mots-clés").fill("diapositives mlops")
         person.page.get_by_role("button", name="Rechercher").click()
         expect(
             person.page.get_by_role("heading", name="1 support correspondant à votre recherche")

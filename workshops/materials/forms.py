@@ -13,6 +13,10 @@ from . import formats
 from .service import Details, ResourceFilters
 
 
+def _material_link(form: Form, field: URLField) -> None:
+    validate_http_url(form, field, example="https://github.com/…")
+
+
 def _visibility_field() -> RadioChoiceField:
     return RadioChoiceField(
         "Qui peut le voir ?",
@@ -51,10 +55,18 @@ class UploadForm(DetailsForm):
     files = MultipleFileField("Fichiers")
     title = StringField(
         "Titre",
-        description="Facultatif, pour un seul fichier. Sinon, chaque fichier prend son nom "
-        "pour titre ; vous pourrez le modifier ensuite.",
+        description="Facultatif. Laissé vide, chaque fichier prend son nom pour titre ; avec "
+        "plusieurs fichiers, ce titre précède le nom de chacun. Vous pourrez le modifier "
+        "ensuite.",
         filters=[one_line],
-        validators=[Optional(), _TITLE_LENGTH],
+        validators=[
+            Optional(),
+            Visible(
+                "Le titre ne contient aucun caractère visible : écrivez-le, ou laissez le "
+                "champ vide."
+            ),
+            _TITLE_LENGTH,
+        ],
     )
     description = _description_field()
     visibility = _visibility_field()
@@ -69,7 +81,7 @@ class LinkForm(DetailsForm):
         validators=[
             DataRequired("Indiquez l’adresse du lien."),
             Length(max=2000, message="L’adresse ne doit pas dépasser 2 000 caractères."),
-            validate_http_url,
+            _material_link,
         ],
     )
     title = StringField(
@@ -119,7 +131,7 @@ class ResourceFilterForm(Form):
         csrf = False
 
     q = SearchField(
-        "Rechercher",
+        "Mots-clés",
         description="Un mot du titre, de la description ou de la session.",
         validators=[
             Optional(),

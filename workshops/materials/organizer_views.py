@@ -81,7 +81,6 @@ def _page(event: Event, upload: UploadForm, link: LinkForm, status: int = 200) -
         max_size=formats.format_size(limits.max_file_bytes),
         accepted=formats.ACCEPTED_LIST,
         accept=formats.ACCEPT_ATTRIBUTE,
-        form=upload if upload.errors else link,
     )
     if status == 200 and (upload.errors or link.errors):
         status = 422
@@ -127,10 +126,13 @@ def manage(event_id: int) -> Page:
     return _done(message, url_for(".manage", event_id=event.id))
 
 
-@bp.post("/supports/lien")
+@bp.route("/supports/lien", methods=["GET", "POST"])
 @role_required()
 def add_link_view(event_id: int) -> Page:
+    """Add a link. GET (the address bar after a refused link, reloaded) leads to the form."""
     event = _event(event_id)
+    if request.method == "GET":
+        return redirect(url_for(".manage", event_id=event.id, _anchor="ajouter-lien"))
     link = LinkForm(prefix=LINK_PREFIX)
     if not link.validate_on_submit():
         return _page(event, UploadForm(formdata=None), link)
@@ -191,6 +193,7 @@ def replace(event_id: int, material_id: int) -> Page:
         if not stored or not stored.filename:
             replace_form.file.errors = ["Choisissez le fichier qui remplace l’actuel."]
         else:
+            before = formats.FORMATS[material.file_format].label
             try:
                 with files_transaction() as transaction:
                     replace_file(
@@ -203,7 +206,14 @@ def replace(event_id: int, material_id: int) -> Page:
                 replace_form.file.errors = [str(error)]
                 status = error.status
             else:
-                return _done("Le fichier a été remplacé.", url_for(".manage", event_id=event_id))
+                after = formats.FORMATS[material.file_format].label
+                message = "Le fichier a été remplacé."
+                if after != before:
+                    message = (
+                        f"Le fichier a été remplacé : c’est maintenant un fichier {after} "
+                        f"(avant : {before})."
+                    )
+                return _done(message, url_for(".manage", event_id=event_id))
     return _edit_page(
         material, EditForm(formdata=None, obj=material).for_file(), replace_form, status
     )
@@ -218,7 +228,9 @@ def move(event_id: int, material_id: int) -> Response:
     step = {"monter": -1, "descendre": 1}.get(request.form.get("sens", ""))
     if step is None:
         abort(400)
-    move_material(material, step)
+    if move_material(material, step):
+        where = "vers le haut" if step < 0 else "vers le bas"
+        flash(f"« {material.title} » a été déplacé {where}.", "success")
     db.session.commit()
     return redirect(url_for(".manage", event_id=event_id, _anchor=f"support-{material.id}"))
 

@@ -9,7 +9,6 @@ from flask import Blueprint, Response, abort, g, redirect, render_template, requ
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.wsgi import FileWrapper
 
-from ..errors import render_error
 from ..extensions import db
 from ..models import Material, MaterialVisibility
 from ..urls import paginate_or_404
@@ -27,13 +26,6 @@ bp = Blueprint("materials", __name__)
 #: A downloaded file is never a page: nothing in it may run, even if a browser rendered it.
 DOWNLOAD_CSP = "default-src 'none'; sandbox"
 
-REGISTRANTS_ONLY = (
-    "Ce support est réservé aux personnes inscrites à la session. Si vous y êtes inscrit "
-    "ou inscrite, ouvrez le lien reçu par courriel après votre inscription, ou retrouvez "
-    "vos inscriptions depuis la page « Mes inscriptions » : le support sera alors "
-    "accessible depuis la page de la session."
-)
-
 
 def download_name(material: Material) -> str:
     """The last part of the material's URL: the file's name, or "lien"."""
@@ -47,12 +39,16 @@ def download(material_id: int, name: str) -> Response | tuple[str, int]:
     if verdict == Access.HIDDEN:
         abort(404)
     if verdict == Access.REGISTRANTS_ONLY:
-        page, status = render_error(403, REGISTRANTS_ONLY)
-        return page, status
+        return render_template("materials/forbidden.html", material=material), 403
     if name != download_name(material):
         # An old name (the file was replaced) or a mistyped one: the id decides.
-        return redirect(url_for(".download", material_id=material.id, name=download_name(material)))
-    response = _link(material) if not material.is_file else _file(material)
+        response = redirect(
+            url_for(".download", material_id=material.id, name=download_name(material))
+        )
+    elif material.is_file:
+        response = _file(material)
+    else:
+        response = _link(material)
     if material.visibility != MaterialVisibility.PUBLIC or response.status_code in (301, 302):
         response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -88,8 +84,16 @@ def _file(material: Material) -> Response:
     response.set_etag(material.sha256 or "")
     response.last_modified = material.updated_at
     response.cache_control.no_cache = True
+    environ = request.environ
+    asked = request.range
+    if "HTTP_RANGE" in environ and (
+        asked is None or asked.units != "bytes" or len(asked.ranges) != 1
+    ):
+        # A Range header we cannot serve as one part (several ranges, another unit, a
+        # typo) is ignored, as HTTP says: the whole file, 200.
+        environ = {name: value for name, value in environ.items() if name != "HTTP_RANGE"}
     try:
-        return response.make_conditional(request, accept_ranges=True, complete_length=material.size)
+        return response.make_conditional(environ, accept_ranges=True, complete_length=material.size)
     except RequestedRangeNotSatisfiable:
         stream.close()
         raise

@@ -66,9 +66,14 @@ _HOST_NAME = re.compile(r"(?!-)[^\W_](?:[\w-]*[^\W_])?(?:\.(?!-)[^\W_](?:[\w-]*[
 _BRACKETED_HOST = re.compile(r"\[[0-9A-Fa-f:.]+\](?::[0-9]*)?")
 
 
-def validate_http_url(form: Form, field: URLField) -> None:
+#: The example of a refused link's message, for a video-conference link.
+VISIO_EXAMPLE = "https://webconf.numerique.gouv.fr/…"
+
+
+def validate_http_url(form: Form, field: URLField, example: str = VISIO_EXAMPLE) -> None:
     """A link participants can follow: http(s), a real host, nothing that hides where it
-    leads (`https://visio.gouv.fr@evil.example` goes to evil.example)."""
+    leads (`https://visio.gouv.fr@evil.example` goes to evil.example). `example` is shown
+    in the message when no site address follows https://."""
     url = field.data
     if not url:
         return
@@ -82,8 +87,7 @@ def validate_http_url(form: Form, field: URLField) -> None:
         parts = urlsplit(url)
     except ValueError:  # an unbalanced IPv6 bracket: "https://[::1"
         raise ValidationError(
-            "Le lien doit indiquer l’adresse d’un site après https://, "
-            "par exemple https://webconf.numerique.gouv.fr/…"
+            f"Le lien doit indiquer l’adresse d’un site après https://, par exemple {example}"
         ) from None
     if "@" in parts.netloc:
         raise ValidationError(
@@ -96,8 +100,7 @@ def validate_http_url(form: Form, field: URLField) -> None:
         host_ok = _HOST_NAME.fullmatch(parts.hostname or "")
     if not host_ok:
         raise ValidationError(
-            "Le lien doit indiquer l’adresse d’un site après https://, "
-            "par exemple https://webconf.numerique.gouv.fr/…"
+            f"Le lien doit indiquer l’adresse d’un site après https://, par exemple {example}"
         )
     try:
         parts.port  # noqa: B018 - raises ValueError on a port out of range

@@ -73,8 +73,17 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   }
 
+  function clearError(input) {
+    input.closest(".fr-upload-group").classList.remove("fr-input-group--error");
+    input.removeAttribute("aria-invalid");
+    document.getElementById(input.id + "-messages").innerHTML = "";
+  }
+
   function setUp() {
     document.querySelectorAll("form[data-upload]").forEach(function (form) {
+      var picker = form.querySelector("input[type=file]");
+      // A new choice of files starts afresh: the previous refusal no longer applies.
+      picker.addEventListener("change", function () { clearError(picker); });
       form.addEventListener("submit", function (submitEvent) {
         var input = form.querySelector("input[type=file]");
         var maxBytes = Number(form.dataset.maxBytes);
