@@ -59,7 +59,7 @@ def test_an_organizer_uploads_and_a_visitor_downloads(visitor, browser, tmp_path
     page.locator("#files").set_input_files(str(disguised))
     page.get_by_role("button", name="Envoyer les fichiers").click()
     expect(page.locator("#erreurs")).to_contain_text(
-        "« programme.pdf » : Ce fichier contient du HTML"
+        "« programme.pdf » : ce fichier contient du HTML"
     )
     expect(page).to_have_title(re.compile("^Erreur - Supports"))
     visitor.audit()
