@@ -176,7 +176,7 @@ def test_the_check_finds_orphan_objects_and_missing_ones(
         orphan = "ab" * 16
         s3.put_object(Bucket=name, Key=f"materials/{orphan}", Body=b"x")
         s3.put_object(Bucket=name, Key="elsewhere/not-ours", Body=b"x")
-        report = service.check_storage(now=utcnow() + timedelta(hours=2))
+        report = service.check_storage(remove=False, now=utcnow() + timedelta(hours=2))
         assert (report.orphan_files, report.missing_files, report.stored) == (
             [orphan],
             [(lost.id, "lost")],

@@ -186,6 +186,10 @@ def _edit_page(material: Material, form: EditForm, replace: ReplaceForm, status:
 def replace(event_id: int, material_id: int) -> Page:
     """A new file behind the same material: its address (/supports/<id>/…) stays."""
     material = _material(event_id, material_id)
+    if not material.is_file:
+        # The edit page of a link has no file field to show the refusal next to.
+        flash("Un lien n’a pas de fichier à remplacer : modifiez son adresse.", "error")
+        return redirect(url_for(".edit", event_id=event_id, material_id=material_id))
     replace_form = ReplaceForm()
     status = 422
     if replace_form.validate_on_submit():
@@ -193,7 +197,7 @@ def replace(event_id: int, material_id: int) -> Page:
         if not stored or not stored.filename:
             replace_form.file.errors = ["Choisissez le fichier qui remplace l’actuel."]
         else:
-            before = formats.FORMATS[material.file_format].label
+            before = _format_label(material)
             try:
                 with files_transaction() as transaction:
                     replace_file(
@@ -206,7 +210,7 @@ def replace(event_id: int, material_id: int) -> Page:
                 replace_form.file.errors = [str(error)]
                 status = error.status
             else:
-                after = formats.FORMATS[material.file_format].label
+                after = _format_label(material)
                 message = "Le fichier a été remplacé."
                 if after != before:
                     message = (
@@ -217,6 +221,11 @@ def replace(event_id: int, material_id: int) -> Page:
     return _edit_page(
         material, EditForm(formdata=None, obj=material).for_file(), replace_form, status
     )
+
+
+def _format_label(material: Material) -> str:
+    found = formats.FORMATS.get(material.file_format)
+    return found.label if found else "Lien"
 
 
 @bp.post("/supports/<int:material_id>/deplacer")

@@ -42,12 +42,11 @@ log = logging.getLogger(__name__)
 
 
 class MaterialError(Exception):
-    """A refused change; the message is French. `field` names the form field it is about;
-    `status` is the HTTP status the page answers with."""
+    """A refused change; the message is French, shown by the file field of the form that
+    sent it. `status` is the HTTP status the page answers with."""
 
-    def __init__(self, message: str, field: str | None = None, status: int = 422) -> None:
+    def __init__(self, message: str, status: int = 422) -> None:
         super().__init__(message)
-        self.field = field
         self.status = status
 
 
@@ -98,12 +97,10 @@ def check_file(upload: Upload, limits: Limits) -> CheckedFile:
     """The upload with its cleaned name, format, size and SHA-256, or MaterialError."""
     name = formats.clean_name(upload.name)
     if not name:
-        raise MaterialError("Un fichier n’a pas de nom utilisable : renommez-le.", "files")
+        raise MaterialError("Un fichier n’a pas de nom utilisable : renommez-le.")
     size, sha256 = _digest(upload.stream)
     if size > limits.max_file_bytes:
-        raise MaterialError(
-            f"« {name} » : {_lowercase_start(too_large_message(limits))}", "files", 413
-        )
+        raise MaterialError(f"« {name} » : {_lowercase_start(too_large_message(limits))}", 413)
     try:
         detected = formats.detect(
             name,
@@ -112,7 +109,7 @@ def check_file(upload: Upload, limits: Limits) -> CheckedFile:
             zip_max_bytes=limits.zip_max_bytes,
         )
     except formats.FileRefused as refusal:
-        raise MaterialError(f"« {name} » : {_lowercase_start(str(refusal))}", "files") from None
+        raise MaterialError(f"« {name} » : {_lowercase_start(str(refusal))}") from None
     return CheckedFile(name, detected, size, sha256, upload.stream)
 
 
@@ -147,7 +144,6 @@ class FilesTransaction:
             raise MaterialError(
                 "L’espace de stockage des supports est plein : rien n’a été enregistré. "
                 "Prévenez l’équipe technique, puis réessayez.",
-                "files",
                 507,
             ) from None
         except StorageError:
@@ -155,7 +151,6 @@ class FilesTransaction:
             raise MaterialError(
                 "Le stockage des supports ne répond pas : rien n’a été enregistré. "
                 "Réessayez dans quelques minutes.",
-                "files",
                 503,
             ) from None
         self.new_keys.append(key)
@@ -222,9 +217,9 @@ def add_files(
     title typed followed by its name, or its name alone (organizers rename afterwards).
     """
     if not uploads:
-        raise MaterialError("Choisissez au moins un fichier.", "files")
+        raise MaterialError("Choisissez au moins un fichier.")
     if len(uploads) > limits.max_files:
-        raise MaterialError(f"Envoyez au plus {limits.max_files} fichiers à la fois.", "files", 413)
+        raise MaterialError(f"Envoyez au plus {limits.max_files} fichiers à la fois.", 413)
     try:
         checked = [check_file(upload, limits) for upload in uploads]
     except MaterialError as error:
@@ -315,12 +310,8 @@ def replace_file(
 ) -> None:
     """Put a new file behind the same material (same id, same place, same visibility)."""
     if not material.is_file:
-        raise MaterialError("Un lien n’a pas de fichier à remplacer.", "file")
-    try:
-        checked = check_file(upload, limits)
-    except MaterialError as error:
-        error.field = "file"
-        raise
+        raise MaterialError("Un lien n’a pas de fichier à remplacer : modifiez son adresse.")
+    checked = check_file(upload, limits)
     new_key = transaction.store(checked)
     # Under the material's lock, the key read is the current one: two replacements at once
     # (or a replacement and a deletion) each remove the file the other committed.
@@ -531,7 +522,7 @@ class CheckReport:
 ORPHAN_GRACE = timedelta(hours=1)
 
 
-def check_storage(remove: bool = False, now: datetime | None = None) -> CheckReport:
+def check_storage(*, remove: bool, now: datetime | None = None) -> CheckReport:
     """Compare the storage with the rows; with `remove`, delete orphan files (older than
     ORPHAN_GRACE), interrupted writes, and the rows whose file is missing."""
     now = now or utcnow()

@@ -65,8 +65,6 @@ class Storage(Protocol):
     def delete(self, key: str) -> None:
         """Remove the file; a missing file is not an error."""
 
-    def exists(self, key: str) -> bool: ...
-
     def objects(self) -> Iterator[StoredObject]:
         """Every stored file (for `flask materials check`)."""
 
@@ -101,6 +99,7 @@ class LocalStorage:
         target = self.path(key)
         self.temporary.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.temporary, prefix=f"{key}.", suffix=".part")
+        moved = False
         try:
             with os.fdopen(handle, "wb") as out:
                 source.seek(0)
@@ -110,9 +109,12 @@ class LocalStorage:
                 os.fsync(out.fileno())
             target.parent.mkdir(exist_ok=True)
             os.replace(temporary, target)
+            moved = True
             _fsync_folder(target.parent)
         except BaseException as error:
-            Path(temporary).unlink(missing_ok=True)
+            # Whatever step failed, nothing is left: neither the temporary file nor, when
+            # only the folder's fsync failed, the file already moved into place.
+            Path(target if moved else temporary).unlink(missing_ok=True)
             if isinstance(error, OSError):
                 if error.errno in (errno.ENOSPC, errno.EDQUOT):
                     raise StorageFull(str(error)) from error
@@ -129,9 +131,6 @@ class LocalStorage:
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
-
-    def exists(self, key: str) -> bool:
-        return self.path(key).is_file()
 
     def objects(self) -> Iterator[StoredObject]:
         if not self.folder.is_dir():
@@ -179,10 +178,10 @@ class S3Storage:
         self,
         client: Any,
         bucket: str,
-        prefix: str = "",
+        prefix: str,
         *,
-        presigned_seconds: int = 60,
-        presigned: bool = True,
+        presigned_seconds: int,
+        presigned: bool,
     ) -> None:
         self.client = client
         self.bucket = bucket
@@ -205,7 +204,7 @@ class S3Storage:
             raise StorageError(str(error)) from error
 
     def open(self, key: str) -> BinaryIO:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             head = self.client.head_object(Bucket=self.bucket, Key=self._name(key))
@@ -213,22 +212,13 @@ class S3Storage:
             if _is_missing(error):
                 raise FileNotFoundError(key) from error
             raise StorageError(str(error)) from error
+        except BotoCoreError as error:  # unreachable, timed out…
+            raise StorageError(str(error)) from error
         raw = S3ObjectReader(self.client, self.bucket, self._name(key), head["ContentLength"])
         return io.BufferedReader(raw, CHUNK_BYTES)  # type: ignore[return-value]
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
-
-    def exists(self, key: str) -> bool:
-        from botocore.exceptions import ClientError
-
-        try:
-            self.client.head_object(Bucket=self.bucket, Key=self._name(key))
-        except ClientError as error:
-            if _is_missing(error):
-                return False
-            raise
-        return True
 
     def objects(self) -> Iterator[StoredObject]:
         paginator = self.client.get_paginator("list_objects_v2")

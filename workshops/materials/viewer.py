@@ -29,7 +29,8 @@ def remember_registration(registration: Registration) -> None:
     if registration.status != RegistrationStatus.CONFIRMED:
         return
     entry = [registration.id, registration.created_at.timestamp()]
-    grants = [grant for grant in _grants() if grant[0] != registration.id]
+    # Lists, not tuples: the session's serializer would bring tuples back as tuples.
+    grants = [list(grant) for grant in _grants() if grant[0] != registration.id]
     session[GRANTS_KEY] = [*grants, entry][-MAX_GRANTS:]
 
 

@@ -5,10 +5,21 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.wsgi import FileWrapper
 
+from ..errors import render_error
 from ..extensions import db
 from ..models import Material, MaterialVisibility
 from ..urls import paginate_or_404
@@ -16,7 +27,7 @@ from . import formats
 from .access import Access, access, shown
 from .forms import ResourceFilterForm
 from .service import resources, themes_with_materials
-from .storage import CHUNK_BYTES, storage
+from .storage import CHUNK_BYTES, StorageError, storage
 from .viewer import current_viewer
 
 log = logging.getLogger(__name__)
@@ -54,6 +65,16 @@ def download(material_id: int, name: str) -> Response | tuple[str, int]:
     return response
 
 
+def _storage_down() -> Response:
+    page, status = render_error(
+        503,
+        "Le stockage des supports ne répond pas pour le moment. Réessayez dans quelques minutes.",
+    )
+    response = make_response(page, status)
+    response.headers["Retry-After"] = "60"
+    return response
+
+
 def _link(material: Material) -> Response:
     g.referrer_policy = "no-referrer"  # the other site learns nothing of where it came from
     return redirect(material.url or "/")
@@ -71,6 +92,9 @@ def _file(material: Material) -> Response:
     except FileNotFoundError:
         log.error("material %s: file %s is missing", material.id, key)
         abort(404)
+    except StorageError:
+        log.exception("material %s: the storage did not answer", material.id)
+        return _storage_down()
     response = Response(
         FileWrapper(stream, CHUNK_BYTES),
         mimetype=None,
