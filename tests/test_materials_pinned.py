@@ -616,3 +616,21 @@ def test_too_large_uploads_message_for_a_single_file(make_app, create_user, crea
         413,
     )
     assert client.get(f"/organisation/sessions/{event.id}/supports").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("a" * 146 + ".pdf", "a" * 146 + ".pdf"),  # exactly 150: kept whole
+        ("x.y" + "a" * 200 + ".pdf", "x.y" + "a" * 143 + ".pdf"),  # the last dot counts
+        ("x" * 200 + "." + "y" * 20, ("x" * 200 + "." + "y" * 20)[:150]),  # no real extension
+        ("x" * 300 + ".r", "x" * 148 + ".r"),  # a one-letter extension
+        ("x" * 300 + "." + "e" * 10, "x" * 139 + "." + "e" * 10),
+        ("x" * 300 + "." + "e" * 11, "x" * 150),
+        ("a" * 144 + " ." + "b" * 100 + ".pdf", "a" * 144 + ".pdf"),  # no " ." before the dot
+        (" .a" + "b" * 200 + ".pdf", "a" + "b" * 145 + ".pdf"),
+        ("Xavier X.pdf", "Xavier X.pdf"),
+    ],
+)
+def test_long_names_are_cut_before_their_extension(raw, clean):
+    assert formats.clean_name(raw) == clean
