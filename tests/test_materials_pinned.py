@@ -363,24 +363,24 @@ def test_the_upload_form_reads_well(client, organizer, create_event):
     event = create_event()
     page = client.get(f"/organisation/sessions/{event.id}/supports").text
     for text in (
-        "Qui peut le voir ?",
+        ">Qui peut le voir ? <",
         "Tout le monde",
         "Personnes inscrites à la session",
         "Équipe d’organisation seulement",
-        "Facultatif : ce que contient le support, à quoi il sert.",
+        ">Facultatif : ce que contient le support, à quoi il sert.<",
         ">Description",
     ):
         assert text in page
     [public] = re.findall(r'<input[^>]*name="visibility"[^>]*value="public"[^>]*>', page)
     assert "checked" in public
     response = upload(client, event, ("a.pdf", files.pdf()), description="x" * 2001)
-    assert "La description ne doit pas dépasser 2 000 caractères." in response.text
+    assert ">La description ne doit pas dépasser 2 000 caractères.<" in response.text
     response = client.post(
         f"/organisation/sessions/{event.id}/supports",
         data={"files": [(io.BytesIO(files.pdf()), "a.pdf")]},
         content_type="multipart/form-data",
     )
-    assert "Choisissez qui peut voir ce support." in response.text
+    assert ">Choisissez qui peut voir ce support.<" in response.text
     assert materials() == []
 
 
