@@ -254,7 +254,7 @@ def test_deleting_twice_and_listing_only_what_is_ours(tmp_path):
 
 def test_leftovers_are_removed_by_name_only(tmp_path):
     local = storage.LocalStorage(tmp_path)
-    for bad in ("../x", ".hidden"):
+    for bad in ("../x", ".hidden", "a/b"):
         with pytest.raises(ValueError, match=r"^not a temporary file: "):
             local.remove_leftover(bad)
     local.remove_leftover("gone.part")  # already gone: not an error
@@ -311,7 +311,7 @@ def test_s3_lists_only_its_prefix_and_copes_with_an_empty_bucket(s3_endpoint):
     store = storage.S3Storage(client, bucket, "materials/", presigned_seconds=60, presigned=False)
     assert list(store.objects()) == []
     # Same length as "materials/": sliced, it would look like a key.
-    client.put_object(Bucket=bucket, Key="otherthing" + "/" + "ab" * 16, Body=b"x")
+    client.put_object(Bucket=bucket, Key="elsewhere/" + "ab" * 16, Body=b"x")
     assert list(store.objects()) == []
 
 
