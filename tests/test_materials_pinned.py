@@ -595,11 +595,11 @@ def test_a_seat_elsewhere_or_on_the_waiting_list_opens_nothing(client, two_sessi
 
 def test_manage_links_are_remembered_without_pushing_others_out(client, two_sessions):
     material, tokens = two_sessions
-    client.get(f"/inscriptions/{tokens['ada']}")
-    client.get(f"/inscriptions/{tokens['bob']}")
+    assert client.get(f"/inscriptions/{tokens['ada']}").status_code == 200
+    assert client.get(f"/inscriptions/{tokens['bob']}").status_code == 200
     assert download(client, url(material)).status_code == 200
     for _ in range(21):
-        client.get(f"/inscriptions/{tokens['bob']}")
+        assert client.get(f"/inscriptions/{tokens['bob']}").status_code == 200
     assert download(client, url(material)).status_code == 200
 
 
