@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from flask import current_app
 from sqlalchemy import func, or_
+from sqlalchemy.orm import contains_eager
 
 from ..dates import utcnow
 from ..events.visibility import PUBLIC_STATUSES
@@ -437,6 +438,9 @@ def resources(filters: ResourceFilters, staff: bool):  # type: ignore[no-untyped
     query = (
         db.select(Material)
         .join(Material.event)
+        # The joined event fills each material's `event`: one query for the page, not one
+        # per session listed.
+        .options(contains_eager(Material.event))
         .where(Event.status.in_(PUBLIC_STATUSES))
         .order_by(Event.starts_at.desc(), Event.id, Material.position, Material.id)
     )
